@@ -1,0 +1,61 @@
+/// The validated contents of `/etc/feedwatch.json` (SPEC §2).
+public struct Configuration: Sendable, Equatable {
+    /// Where the configuration was read from, for messages.
+    public var source: String
+    public var sites: [SiteConfiguration]
+    /// The `database` key, when the file sets one.
+    public var databasePath: String?
+
+    public init(source: String, sites: [SiteConfiguration], databasePath: String? = nil) {
+        self.source = source
+        self.sites = sites
+        self.databasePath = databasePath
+    }
+
+    /// The database path when neither `--database` nor the file names one:
+    /// `$STATE_DIRECTORY/feedwatch.db` under systemd, else `/var/lib/feedwatch/feedwatch.db`.
+    public static func defaultDatabasePath(environment: [String: String]) -> String {
+        // systemd passes one directory per StateDirectory= entry, separated by colons.
+        if let state = environment["STATE_DIRECTORY"]?.split(separator: ":").first, !state.isEmpty {
+            return "\(state)/feedwatch.db"
+        }
+        return "/var/lib/feedwatch/feedwatch.db"
+    }
+
+    /// The configuration path: `--config`, else `$FEEDWATCH_CONFIG`, else `/etc/feedwatch.json`.
+    public static func path(option: String?, environment: [String: String]) -> String {
+        option ?? environment["FEEDWATCH_CONFIG"] ?? "/etc/feedwatch.json"
+    }
+}
+
+/// One watched WordPress site, with the `defaults` already applied.
+public struct SiteConfiguration: Sendable, Equatable {
+    public var name: String
+    /// The site address as configured, always ending in `/`.
+    public var url: String
+    public var interval: Duration
+    /// REST collections to watch, such as `posts` and `pages`.
+    public var types: [String]
+    public var timeout: Duration
+    /// Regular expressions removed from content before hashing.
+    public var ignore: [String]
+    public var enabled: Bool
+
+    public static let defaultInterval = Duration.seconds(300)
+    public static let minimumInterval = Duration.seconds(10)
+    public static let defaultTimeout = Duration.seconds(30)
+    public static let defaultTypes = ["posts"]
+
+    public init(
+        name: String, url: String, interval: Duration = defaultInterval, types: [String] = defaultTypes,
+        timeout: Duration = defaultTimeout, ignore: [String] = [], enabled: Bool = true
+    ) {
+        self.name = name
+        self.url = url
+        self.interval = interval
+        self.types = types
+        self.timeout = timeout
+        self.ignore = ignore
+        self.enabled = enabled
+    }
+}

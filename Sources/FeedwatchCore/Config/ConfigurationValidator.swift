@@ -1,0 +1,261 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Walks a parsed configuration document, turning it into a `Configuration` and
+/// recording a problem, with its JSON path, for everything wrong in it.
+struct ConfigurationValidator {
+    private(set) var problems: [ConfigurationError.Problem] = []
+
+    private static let topLevelKeys = ["defaults", "sites", "database", "notify"]
+    private static let sharedSiteKeys = ["interval", "types", "timeout", "auth", "ignore", "enabled"]
+    private static let siteKeys = ["name", "url"] + sharedSiteKeys
+    /// Keys of the product contract that this version does not implement yet. They
+    /// are refused, not ignored, so nobody believes a site is authenticated or a
+    /// webhook is called when it is not.
+    private static let plannedKeys: Set<String> = ["auth", "notify"]
+
+    mutating func validate(_ document: JSONValue, source: String) -> Configuration? {
+        guard let top = members(of: document, at: "", expected: "an object with a \"sites\" list") else { return nil }
+        var defaults = SiteConfiguration(name: "", url: "")
+        var sites: [SiteConfiguration] = []
+        var databasePath: String?
+        if let value = top["defaults"] {
+            defaults = validateSite(value, at: "defaults", allowedKeys: Self.sharedSiteKeys, defaults: defaults) ?? defaults
+        }
+        if let value = top["database"] {
+            databasePath = validateDatabase(value)
+        }
+        switch top["sites"] {
+        case nil:
+            report("", "no \"sites\" list: add one with an entry per WordPress site to watch")
+        case .array(let entries)?:
+            sites = validateSites(entries, defaults: defaults)
+        case let other?:
+            report("sites", "expected a list of sites, found \(other.kindDescription)")
+        }
+        return Configuration(source: source, sites: sites, databasePath: databasePath)
+    }
+
+    private mutating func validateSites(_ entries: [JSONValue], defaults: SiteConfiguration) -> [SiteConfiguration] {
+        var sites: [SiteConfiguration] = []
+        var firstUse: [String: Int] = [:]
+        for (index, entry) in entries.enumerated() {
+            let path = "sites[\(index)]"
+            let site = validateSite(entry, at: path, allowedKeys: Self.siteKeys, defaults: defaults)
+            if let name = site?.name ?? Self.declaredName(of: entry) {
+                if let earlier = firstUse[name] {
+                    report("\(path).name", "\"\(name)\" is already the name of sites[\(earlier)]; give each site its own \"name\"")
+                    continue
+                }
+                firstUse[name] = index
+            }
+            if let site { sites.append(site) }
+        }
+        return sites
+    }
+
+    /// The name an invalid site entry would have, so duplicates are still found.
+    private static func declaredName(of entry: JSONValue) -> String? {
+        guard case .object(let members) = entry else { return nil }
+        if case .string(let name)? = members.first(where: { $0.key == "name" })?.value { return name }
+        if case .string(let url)? = members.first(where: { $0.key == "url" })?.value { return SiteName.derived(fromURL: url) }
+        return nil
+    }
+
+    /// Validates one site object, or `defaults` when `allowedKeys` lacks `name` and `url`.
+    private mutating func validateSite(
+        _ value: JSONValue, at path: String, allowedKeys: [String], defaults: SiteConfiguration
+    ) -> SiteConfiguration? {
+        guard let object = members(of: value, at: path, expected: "an object", allowedKeys: allowedKeys) else { return nil }
+        var site = defaults
+        let problemsBefore = problems.count
+        let isDefaults = !allowedKeys.contains("url")
+        if !isDefaults {
+            if let url = object["url"] {
+                site.url = validateURL(url, at: "\(path).url") ?? ""
+            } else {
+                report(path, "missing \"url\": the site's address, such as \"https://example.org/\"")
+            }
+            if let name = object["name"] {
+                site.name = validateName(name, at: "\(path).name") ?? ""
+            } else if !site.url.isEmpty {
+                site.name = SiteName.derived(fromURL: site.url)
+            }
+        }
+        if let interval = object["interval"], let duration = validateDuration(interval, at: "\(path).interval") {
+            if duration < SiteConfiguration.minimumInterval {
+                report("\(path).interval", "\(render(interval)) is shorter than the minimum of \(DurationText.format(SiteConfiguration.minimumInterval))")
+            } else {
+                site.interval = duration
+            }
+        }
+        if let timeout = object["timeout"], let duration = validateDuration(timeout, at: "\(path).timeout") {
+            if duration <= .zero {
+                report("\(path).timeout", "must be longer than 0s")
+            } else {
+                site.timeout = duration
+            }
+        }
+        if let types = object["types"] { site.types = validateTypes(types, at: "\(path).types") ?? site.types }
+        if let ignore = object["ignore"] { site.ignore = validateIgnore(ignore, at: "\(path).ignore") ?? site.ignore }
+        if let enabled = object["enabled"] {
+            if case .bool(let flag) = enabled { site.enabled = flag } else {
+                report("\(path).enabled", "expected true or false, found \(enabled.kindDescription)")
+            }
+        }
+        return problems.count == problemsBefore ? site : nil
+    }
+
+    private mutating func validateURL(_ value: JSONValue, at path: String) -> String? {
+        guard case .string(let text) = value else {
+            report(path, "expected the site's address as a string, found \(value.kindDescription)")
+            return nil
+        }
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
+            report(path, "\(render(value)) is not a URL; write the site's address, such as \"https://example.org/\"")
+            return nil
+        }
+        guard scheme == "http" || scheme == "https" else {
+            report(path, "\(render(value)) must be an http or https address")
+            return nil
+        }
+        guard let host = components.host, !host.isEmpty else {
+            report(path, "\(render(value)) has no host name")
+            return nil
+        }
+        if components.user != nil || components.password != nil {
+            report(path, "\(render(value)) contains credentials; remove them from the URL (passwords never belong in this file)")
+            return nil
+        }
+        if components.query != nil || components.fragment != nil {
+            report(path, "\(render(value)) has a query or fragment; give the site's address only")
+            return nil
+        }
+        return text.hasSuffix("/") ? text : text + "/"
+    }
+
+    private mutating func validateName(_ value: JSONValue, at path: String) -> String? {
+        guard case .string(let name) = value else {
+            report(path, "expected a string, found \(value.kindDescription)")
+            return nil
+        }
+        guard SiteName.isValid(name) else {
+            report(path, "\(render(value)) may contain only letters, digits, '.', '_' and '-'")
+            return nil
+        }
+        return name
+    }
+
+    private mutating func validateDuration(_ value: JSONValue, at path: String) -> Duration? {
+        switch value {
+        case .string(let text):
+            if let duration = DurationText.parse(text) { return duration }
+            report(path, "\(render(value)) is not a duration \(DurationText.example)")
+        case .number(let text):
+            if let seconds = Int64(text), seconds >= 0, seconds <= Int64(Int32.max) { return .seconds(seconds) }
+            report(path, "\(text) is not a whole number of seconds \(DurationText.example)")
+        default:
+            report(path, "expected a duration such as \"5m\" or a number of seconds, found \(value.kindDescription)")
+        }
+        return nil
+    }
+
+    private mutating func validateTypes(_ value: JSONValue, at path: String) -> [String]? {
+        guard let names = strings(value, at: path, describing: "REST collection names, such as [\"posts\", \"pages\"]") else {
+            return nil
+        }
+        var valid = true
+        for (index, name) in names.enumerated() where !SiteName.isRESTBase(name) {
+            report("\(path)[\(index)]", "\"\(name)\" is not a REST collection name (lowercase letters, digits, '-' and '_')")
+            valid = false
+        }
+        if names.isEmpty {
+            report(path, "is empty; list at least one collection, such as [\"posts\"]")
+            valid = false
+        }
+        return valid ? names : nil
+    }
+
+    private mutating func validateIgnore(_ value: JSONValue, at path: String) -> [String]? {
+        guard let patterns = strings(value, at: path, describing: "regular expressions") else { return nil }
+        var valid = true
+        for (index, pattern) in patterns.enumerated() {
+            do {
+                _ = try Regex(pattern)
+            } catch {
+                report("\(path)[\(index)]", "\"\(pattern)\" is not a valid regular expression: \(error)")
+                valid = false
+            }
+        }
+        return valid ? patterns : nil
+    }
+
+    private mutating func validateDatabase(_ value: JSONValue) -> String? {
+        guard case .string(let path) = value else {
+            report("database", "expected a file path, found \(value.kindDescription)")
+            return nil
+        }
+        guard path.hasPrefix("/") else {
+            report("database", "\(render(value)) must be an absolute path")
+            return nil
+        }
+        return path
+    }
+
+    private mutating func strings(_ value: JSONValue, at path: String, describing: String) -> [String]? {
+        guard case .array(let elements) = value else {
+            report(path, "expected a list of \(describing), found \(value.kindDescription)")
+            return nil
+        }
+        var result: [String] = []
+        for (index, element) in elements.enumerated() {
+            guard case .string(let text) = element else {
+                report("\(path)[\(index)]", "expected a string, found \(element.kindDescription)")
+                return nil
+            }
+            result.append(text)
+        }
+        return result
+    }
+
+    /// The members of an object, keyed by name, after reporting duplicate,
+    /// unknown and not-yet-supported keys.
+    private mutating func members(
+        of value: JSONValue, at path: String, expected: String, allowedKeys: [String] = topLevelKeys
+    ) -> [String: JSONValue]? {
+        guard case .object(let list) = value else {
+            report(path, "expected \(expected), found \(value.kindDescription)")
+            return nil
+        }
+        var result: [String: JSONValue] = [:]
+        for member in list {
+            let memberPath = path.isEmpty ? member.key : "\(path).\(member.key)"
+            if result[member.key] != nil {
+                report(memberPath, "appears more than once; keep one")
+            } else if Self.plannedKeys.contains(member.key) {
+                report(memberPath, "is not supported by this version of feedwatch yet; remove it")
+            } else if !allowedKeys.contains(member.key) {
+                let hint = KeySuggestion.closest(to: member.key, among: allowedKeys).map { " (did you mean \"\($0)\"?)" } ?? ""
+                report(memberPath, "unknown key\(hint)")
+            } else {
+                result[member.key] = member.value
+            }
+        }
+        return result
+    }
+
+    private mutating func report(_ path: String, _ message: String) {
+        problems.append(.init(path: path, message: message))
+    }
+
+    private func render(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text): "\"\(text)\""
+        case .number(let text): text
+        default: value.kindDescription
+        }
+    }
+}

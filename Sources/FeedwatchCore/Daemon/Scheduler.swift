@@ -1,0 +1,81 @@
+import Logging
+
+/// Runs every enabled site at its own interval, from one queue ordered by due
+/// time, until the task is cancelled (SIGTERM, SIGINT).
+public struct Scheduler: Sendable {
+    private let syncers: [SiteSyncer]
+    private let concurrency: Int
+    private let logger: Logger
+
+    public init(syncers: [SiteSyncer], concurrency: Int = Poller.defaultConcurrency, logger: Logger) {
+        self.syncers = syncers
+        self.concurrency = max(1, concurrency)
+        self.logger = logger
+    }
+
+    private enum Wakeup: Sendable {
+        case finished(Int)
+        case timer
+    }
+
+    public func run() async {
+        let clock = ContinuousClock()
+        // The first round is spread over a few seconds rather than fired at once.
+        var queue = DueQueue()
+        for index in syncers.indices {
+            queue.insert(index, at: clock.now + .milliseconds(Int.random(in: 0..<min(5000, 250 * syncers.count))))
+        }
+        await withTaskGroup(of: Wakeup.self) { group in
+            var running = 0
+            var timerDeadline: ContinuousClock.Instant?
+            while !Task.isCancelled {
+                while running < concurrency, let index = queue.popDue(at: clock.now) {
+                    let syncer = syncers[index]
+                    group.addTask { await syncer.sync(); return .finished(index) }
+                    running += 1
+                }
+                if let next = queue.nextDue, running < concurrency, timerDeadline.map({ next < $0 }) ?? true {
+                    timerDeadline = next
+                    group.addTask {
+                        try? await clock.sleep(until: next)
+                        return .timer
+                    }
+                }
+                guard let wakeup = await group.next() else { break }
+                switch wakeup {
+                case .finished(let index):
+                    running -= 1
+                    queue.insert(index, at: clock.now + Self.jittered(syncers[index].site.interval))
+                case .timer:
+                    timerDeadline = nil
+                }
+            }
+            group.cancelAll()
+        }
+        logger.info("scheduler stopped")
+    }
+
+    /// The interval ±5%, so sites configured alike drift apart instead of
+    /// polling in lockstep.
+    static func jittered(_ interval: Duration) -> Duration {
+        interval * Double.random(in: 0.95...1.05)
+    }
+}
+
+/// Site indices ordered by the time they are due.
+struct DueQueue {
+    private var entries: [(due: ContinuousClock.Instant, index: Int)] = []
+
+    var nextDue: ContinuousClock.Instant? { entries.first?.due }
+
+    mutating func insert(_ index: Int, at due: ContinuousClock.Instant) {
+        let position = entries.firstIndex { $0.due > due } ?? entries.endIndex
+        entries.insert((due, index), at: position)
+    }
+
+    mutating func popDue(at now: ContinuousClock.Instant) -> Int? {
+        guard let first = entries.first, first.due <= now else { return nil }
+        entries.removeFirst()
+        return first.index
+    }
+}

@@ -1,0 +1,15 @@
+/// A post as fetched, with its normalized fingerprint: what the store compares
+/// with the newest stored version.
+public struct FetchedPost: Sendable {
+    public var id: Int
+    public var modifiedGMT: String?
+    public var snapshot: PostSnapshot
+    public var fingerprint: PostFingerprint
+
+    public init(_ post: WordPressPost, normalizer: ContentNormalizer) {
+        id = post.id
+        modifiedGMT = post.modifiedGMT
+        snapshot = PostSnapshot(post)
+        fingerprint = PostFingerprint(snapshot, normalizer: normalizer)
+    }
+}

@@ -1,0 +1,32 @@
+import GRDB
+
+/// A database failure, with what feedwatch was doing and what to check.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let operation: String
+    public let reason: String
+
+    public var description: String { "database \(path): \(operation) failed: \(reason)" }
+
+    init(path: String, operation: String, error: any Error) {
+        self.path = path
+        self.operation = operation
+        if let database = error as? DatabaseError {
+            reason = Self.explain(database)
+        } else {
+            reason = String(describing: error)
+        }
+    }
+
+    private static func explain(_ error: DatabaseError) -> String {
+        let message = error.message ?? "\(error.resultCode)"
+        switch error.resultCode {
+        case .SQLITE_FULL: return "\(message) (the disk is full; free space, feedwatch retries)"
+        case .SQLITE_READONLY: return "\(message) (the database or its directory is read-only for this user)"
+        case .SQLITE_CANTOPEN: return "\(message) (check that the directory exists and is writable)"
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return "\(message) (the file is damaged or not a feedwatch database)"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return "\(message) (another process holds the database)"
+        default: return message
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import GRDB
+
+/// The database schema, one migration per released version. Never edit a
+/// migration that has shipped: add a new one.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE site (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    url TEXT NOT NULL,
+                    rest_root TEXT,
+                    baselined_at TEXT,
+                    last_attempt_at TEXT,
+                    last_success_at TEXT,
+                    last_error TEXT,
+                    failures_in_row INTEGER NOT NULL DEFAULT 0
+                );
+                -- The newest stored state of every post: what a fetched post is compared with.
+                CREATE TABLE post (
+                    site_id INTEGER NOT NULL REFERENCES site(id),
+                    type TEXT NOT NULL,
+                    post_id INTEGER NOT NULL,
+                    version INTEGER NOT NULL,
+                    modified_gmt TEXT,
+                    hash TEXT NOT NULL,
+                    field_hashes TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    link TEXT NOT NULL,
+                    first_seen_at TEXT NOT NULL,
+                    last_seen_at TEXT NOT NULL,
+                    PRIMARY KEY (site_id, type, post_id)
+                ) WITHOUT ROWID;
+                -- Every version seen, numbered 1, 2, … per post.
+                CREATE TABLE version (
+                    site_id INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    post_id INTEGER NOT NULL,
+                    number INTEGER NOT NULL,
+                    seen_at TEXT NOT NULL,
+                    modified_gmt TEXT,
+                    hash TEXT NOT NULL,
+                    field_hashes TEXT NOT NULL,
+                    fields TEXT NOT NULL,
+                    change TEXT NOT NULL,
+                    changed_fields TEXT NOT NULL,
+                    PRIMARY KEY (site_id, type, post_id, number),
+                    FOREIGN KEY (site_id, type, post_id) REFERENCES post(site_id, type, post_id)
+                ) WITHOUT ROWID;
+                -- The outbox: events are written with the versions they report and
+                -- emitted to the journal after the commit.
+                CREATE TABLE event (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    site_id INTEGER NOT NULL REFERENCES site(id),
+                    created_at TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    emitted_at TEXT
+                );
+                CREATE INDEX event_unemitted ON event(id) WHERE emitted_at IS NULL;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,91 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The REST requests feedwatch makes of one WordPress site.
+public struct WordPressClient: Sendable {
+    /// WordPress refuses `per_page` above 100.
+    public static let pageSize = 100
+    static let indexRelation = "https://api.w.org/"
+
+    private let http: HTTPClient
+    private let timeout: Duration
+
+    public init(http: HTTPClient, timeout: Duration) {
+        self.http = http
+        self.timeout = timeout
+    }
+
+    /// Finds the REST root: the front page's `Link: <…>; rel="https://api.w.org/"`,
+    /// else `<url>/wp-json/`, else `<url>/?rest_route=/`.
+    public func discoverRoot(siteURL: String) async throws(WordPressError) -> RESTRoot {
+        let front = try await get(siteURL)
+        if let linked = Self.indexLink(in: front.headers.values("link")) { return RESTRoot(linked) }
+        for candidate in [siteURL + "wp-json/", siteURL + "?rest_route=/"] {
+            guard let response = try? await get(candidate), response.status == 200,
+                  Self.isRESTIndex(response.body)
+            else { continue }
+            return RESTRoot(candidate)
+        }
+        throw .noRESTAPI(siteURL: siteURL)
+    }
+
+    /// One page of a collection, oldest id first; `nil` past the last page.
+    public func listPage(root: RESTRoot, type: String, page: Int) async throws(WordPressError) -> PostPage? {
+        let url = root.url(for: "wp/v2/\(type)", query: [
+            ("per_page", String(Self.pageSize)), ("page", String(page)), ("orderby", "id"), ("order", "asc"),
+        ])
+        let response = try await get(url)
+        guard response.status == 200 else {
+            let error = Self.error(from: response)
+            if case .status(_, 400, "rest_post_invalid_page_number"?, _) = error { return nil }
+            throw error
+        }
+        let totalPages = response.headers["X-WP-TotalPages"].flatMap { Int($0.trimmingWhitespace()) }
+        return PostPage(posts: try PostPage.decode(response), totalPages: totalPages)
+    }
+
+    private func get(_ url: String) async throws(WordPressError) -> HTTPResponse {
+        do {
+            return try await http.get(HTTPRequest(url: url, headers: [("Accept", "application/json")], timeout: timeout))
+        } catch {
+            throw .transport(error)
+        }
+    }
+
+    static func indexLink(in headerValues: [String]) -> String? {
+        for value in headerValues {
+            for link in value.split(separator: ",") {
+                let parts = link.split(separator: ";").map { String($0).trimmingWhitespace() }
+                guard let target = parts.first, target.hasPrefix("<"), target.hasSuffix(">") else { continue }
+                let isIndex = parts.dropFirst().contains { parameter in
+                    let pair = parameter.split(separator: "=", maxSplits: 1).map { String($0).trimmingWhitespace() }
+                    return pair.count == 2 && pair[0].lowercased() == "rel"
+                        && pair[1].trimmingCharacters(in: ["\""]) == indexRelation
+                }
+                if isIndex { return String(target.dropFirst().dropLast()) }
+            }
+        }
+        return nil
+    }
+
+    private static func isRESTIndex(_ body: [UInt8]) -> Bool {
+        struct Index: Decodable { var namespaces: [String]? ; var routes: [String: IgnoredValue]? }
+        guard let index = try? JSONDecoder().decode(Index.self, from: Data(ResponseBody.jsonStart(of: body))) else { return false }
+        return index.namespaces != nil || index.routes != nil
+    }
+
+    /// A WordPress error (`{"code":…,"message":…,"data":{"status":…}}`) or a plain HTTP error.
+    static func error(from response: HTTPResponse) -> WordPressError {
+        struct Body: Decodable { var code: String?; var message: String? }
+        let body = try? JSONDecoder().decode(Body.self, from: Data(ResponseBody.jsonStart(of: response.body)))
+        return .status(url: response.url, status: response.status, code: body?.code, message: body?.message)
+    }
+}
+
+/// Decodes any JSON value and keeps nothing.
+private struct IgnoredValue: Decodable {
+    init(from decoder: any Decoder) throws {}
+}

@@ -1,0 +1,39 @@
+/// Why a site could not be synced, worded for the administrator reading the
+/// journal or `feedwatch status`.
+public enum WordPressError: Error, Sendable, CustomStringConvertible {
+    case transport(HTTPError)
+    /// An HTTP error status, with WordPress's `code` and `message` when the body had them.
+    case status(url: String, status: Int, code: String?, message: String?)
+    /// A body that is not the JSON expected, such as an HTML challenge page.
+    case unexpectedBody(url: String, status: Int, reason: String)
+    case noRESTAPI(siteURL: String)
+
+    public var description: String {
+        switch self {
+        case .transport(let error):
+            return error.description
+        case let .status(url, status, code, message):
+            let detail = [code, message.map { HTMLText.plain($0) }].compactMap { $0 }.joined(separator: ": ")
+            return "\(url): HTTP \(status)\(detail.isEmpty ? "" : " (\(detail))")\(Self.hint(status: status, code: code))"
+        case let .unexpectedBody(url, status, reason):
+            return "\(url): HTTP \(status) but \(reason)"
+        case .noRESTAPI(let siteURL):
+            return "\(siteURL): no WordPress REST API found (no Link rel=\"https://api.w.org/\" header on the front page, "
+                + "and neither /wp-json/ nor /?rest_route=/ answered with the REST index); is this a WordPress site "
+                + "with the REST API enabled?"
+        }
+    }
+
+    private static func hint(status: Int, code: String?) -> String {
+        switch (status, code) {
+        case (401, "rest_cannot_access"?), (401, "rest_login_required"?), (403, _):
+            return "; the site refuses anonymous REST requests (a security plugin?)"
+        case (404, _):
+            return "; the REST route does not exist on this site"
+        case (429, _), (503, _):
+            return "; the server asks feedwatch to slow down"
+        default:
+            return ""
+        }
+    }
+}

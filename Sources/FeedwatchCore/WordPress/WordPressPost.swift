@@ -1,0 +1,63 @@
+/// A post as the REST API returns it, decoded tolerantly: every field but `id`
+/// may be missing or of an unexpected type without losing the rest of the post.
+public struct WordPressPost: Sendable, Decodable {
+    public var id: Int
+    public var modifiedGMT: String?
+    public var status: String?
+    public var slug: String?
+    public var link: String?
+    public var title: String?
+    public var content: String?
+    public var excerpt: String?
+    public var author: Int?
+    public var featuredMedia: Int?
+    public var categories: [Int]?
+    public var tags: [Int]?
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, slug, link, title, content, excerpt, author, categories, tags
+        case modifiedGMT = "modified_gmt"
+        case featuredMedia = "featured_media"
+    }
+
+    public init(id: Int, modifiedGMT: String? = nil, status: String? = nil, slug: String? = nil, link: String? = nil,
+                title: String? = nil, content: String? = nil, excerpt: String? = nil, author: Int? = nil,
+                featuredMedia: Int? = nil, categories: [Int]? = nil, tags: [Int]? = nil) {
+        self.id = id
+        self.modifiedGMT = modifiedGMT
+        self.status = status
+        self.slug = slug
+        self.link = link
+        self.title = title
+        self.content = content
+        self.excerpt = excerpt
+        self.author = author
+        self.featuredMedia = featuredMedia
+        self.categories = categories
+        self.tags = tags
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(Int.self, forKey: .id)
+        modifiedGMT = try? container.decodeIfPresent(String.self, forKey: .modifiedGMT)
+        status = try? container.decodeIfPresent(String.self, forKey: .status)
+        slug = try? container.decodeIfPresent(String.self, forKey: .slug)
+        link = try? container.decodeIfPresent(String.self, forKey: .link)
+        title = Self.rendered(container, .title)
+        content = Self.rendered(container, .content)
+        excerpt = Self.rendered(container, .excerpt)
+        author = try? container.decodeIfPresent(Int.self, forKey: .author)
+        featuredMedia = try? container.decodeIfPresent(Int.self, forKey: .featuredMedia)
+        categories = try? container.decodeIfPresent([Int].self, forKey: .categories)
+        tags = try? container.decodeIfPresent([Int].self, forKey: .tags)
+    }
+
+    private struct Rendered: Decodable { var rendered: String? }
+
+    /// `{"rendered": "…"}` as WordPress sends it, or a plain string as some plugins do.
+    private static func rendered(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) -> String? {
+        if let object = try? container.decodeIfPresent(Rendered.self, forKey: key) { return object.rendered }
+        return try? container.decodeIfPresent(String.self, forKey: key)
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import FeedwatchCore
+import Foundation
+import Logging
+
+/// `--config` and `--database`, taken by every subcommand.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The configuration file (default: $FEEDWATCH_CONFIG, else /etc/feedwatch.json).", valueName: "path"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The SQLite database (default: the file's \"database\", else $STATE_DIRECTORY/feedwatch.db, "
+            + "else /var/lib/feedwatch/feedwatch.db).", valueName: "path"))
+    var database: String?
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The validated configuration; every problem printed and exit 78 when invalid.
+    func loadConfiguration() throws -> Configuration {
+        let path = Configuration.path(option: config, environment: environment)
+        do {
+            return try ConfigurationLoader.load(path: path)
+        } catch {
+            StandardError.write(error.description + "\n")
+            throw ExitCode(78)
+        }
+    }
+
+    func makeEngine(_ configuration: Configuration) throws -> Engine {
+        do {
+            return try Engine(configuration: configuration, databasePath: database, environment: environment,
+                              logger: Logger(label: "feedwatch"))
+        } catch {
+            StandardError.write("feedwatch: \(error)\n")
+            throw ExitCode.failure
+        }
+    }
+}

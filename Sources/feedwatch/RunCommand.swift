@@ -1,0 +1,46 @@
+import ArgumentParser
+import FeedwatchCore
+import Logging
+import ServiceLifecycle
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the daemon in the foreground (what systemd starts).")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let logger = Logger(label: "feedwatch")
+        let configuration = try options.loadConfiguration()
+        let engine = try options.makeEngine(configuration)
+        let sites = configuration.sites.filter(\.enabled)
+        let daemon = DaemonService(engine: engine, sites: sites, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: daemon)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+        await engine.shutdown()
+    }
+}
+
+/// The long-running part of `feedwatch run`, stopped by ServiceLifecycle's
+/// graceful shutdown.
+struct DaemonService: Service {
+    let engine: Engine
+    let sites: [SiteConfiguration]
+    let logger: Logger
+
+    func run() async throws {
+        let notifier = ServiceNotifier()
+        try await engine.reporter.flushOutbox()
+        let scheduler = Scheduler(syncers: sites.map(engine.syncer), logger: logger)
+        logger.info("watching \(sites.count) sites, database \(engine.store.path)")
+        notifier.ready(status: "watching \(sites.count) sites")
+        await cancelWhenGracefulShutdown {
+            await scheduler.run()
+        }
+        notifier.stopping()
+    }
+}
