@@ -1,0 +1,73 @@
+# feedwatch — build, test, install.  `sudo make install` sets everything up;
+# `make test` runs the tests.  Both install the Debian packages they need.
+
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+BINDIR      := $(PREFIX)/bin
+UNITDIR     ?= /lib/systemd/system
+CONFIG      ?= /etc/feedwatch.json
+STATIC_SCRATCH := .build-static
+RELEASE_BIN := $(STATIC_SCRATCH)/release/feedwatch
+
+# Runtime and build dependencies (Debian names).
+DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libsystemd-dev systemd curl ca-certificates
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build release install uninstall test journal clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release --static-swift-stdlib --scratch-path $(STATIC_SCRATCH)
+
+install: release
+	install -D -m 0755 $(RELEASE_BIN) $(DESTDIR)$(BINDIR)/feedwatch
+	install -D -m 0644 systemd/feedwatch.service $(DESTDIR)$(UNITDIR)/feedwatch.service
+	@if [ -e $(DESTDIR)$(CONFIG) ]; then \
+		echo "keeping the existing $(DESTDIR)$(CONFIG)"; \
+	else \
+		install -D -m 0644 etc/feedwatch.json $(DESTDIR)$(CONFIG); \
+	fi
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then \
+		systemctl daemon-reload && systemctl enable --now feedwatch && systemctl --no-pager status feedwatch; \
+		echo "feedwatch is running; read its events with: journalctl -u feedwatch -f"; \
+	else \
+		echo "installed $(DESTDIR)$(BINDIR)/feedwatch."; \
+		echo "systemd is not running here; run the daemon in the foreground with:"; \
+		echo "  $(BINDIR)/feedwatch run --config $(CONFIG) --database /var/lib/feedwatch/feedwatch.db"; \
+	fi
+
+uninstall:
+	-@[ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ] && systemctl disable --now feedwatch
+	rm -f $(DESTDIR)$(BINDIR)/feedwatch $(DESTDIR)$(UNITDIR)/feedwatch.service
+	@echo "kept $(CONFIG) and /var/lib/feedwatch (the history); remove them by hand if you want them gone"
+
+# Starts systemd-journald when no journal is listening (machines without
+# systemd as PID 1), so the tests can read their events back.
+journal:
+	@if [ ! -S /run/systemd/journal/socket ]; then \
+		echo "starting systemd-journald"; \
+		mkdir -p /run/systemd/journal; \
+		setsid /lib/systemd/systemd-journald >/dev/null 2>&1 < /dev/null & \
+		for i in $$(seq 1 100); do [ -S /run/systemd/journal/socket ] && break; sleep 0.1; done; \
+		[ -S /run/systemd/journal/socket ] || { echo "systemd-journald did not start"; exit 1; }; \
+	fi
+
+test: deps journal
+	swift build --build-tests
+	swift test --skip-build --no-parallel
+
+clean:
+	swift package clean
+	rm -rf $(STATIC_SCRATCH)
