@@ -50,14 +50,17 @@ let package = Package(
             name: "FakeWordPress",
             path: "Tests/FakeWordPress"
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "FeedwatchCoreTests",
-            dependencies: ["FeedwatchCore", "FakeWordPress"],
-            resources: [.copy("../Fixtures")]
+            dependencies: ["FeedwatchCore", "FakeWordPress", "TestSupport"]
         ),
         .testTarget(
             name: "FeedwatchCLITests",
-            dependencies: ["FakeWordPress"]
+            dependencies: ["FakeWordPress", "TestSupport"]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import FeedwatchCore
 import Testing
+import TestSupport
 
 @Suite struct ConfigurationTests {
     private func problems(_ json: String) -> [String] {

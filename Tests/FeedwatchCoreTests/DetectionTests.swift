@@ -1,6 +1,7 @@
 @testable import FeedwatchCore
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct DetectionTests {
     private let plain = ContentNormalizer(ignorePatterns: [])

@@ -1,5 +1,6 @@
 @testable import FeedwatchCore
 import Testing
+import TestSupport
 
 @Suite struct JournalTests {
     @Test func eventReachesTheJournalWithEverySpecField() throws {

@@ -1,6 +1,7 @@
 @testable import FeedwatchCore
 import GRDB
 import Testing
+import TestSupport
 
 @Suite struct StoreTests {
     private let normalizer = ContentNormalizer(ignorePatterns: [])

@@ -10,20 +10,10 @@ public struct PostPage: Sendable {
     /// `X-WP-TotalPages`, when the server sent it.
     public var totalPages: Int?
     /// Entries that were not posts (no numeric `id`), left out.
-    public var skipped = 0
-
-    init(posts: [WordPressPost], totalPages: Int?, skipped: Int = 0) {
-        self.posts = posts
-        self.totalPages = totalPages
-        self.skipped = skipped
-    }
-
-    init(posts: (posts: [WordPressPost], skipped: Int), totalPages: Int?) {
-        self.init(posts: posts.posts, totalPages: totalPages, skipped: posts.skipped)
-    }
+    public var skipped: Int
 
     /// The posts of a 200 response; one bad entry is skipped, not the page.
-    static func decode(_ response: HTTPResponse) throws(WordPressError) -> (posts: [WordPressPost], skipped: Int) {
+    init(decoding response: HTTPResponse) throws(WordPressError) {
         let json = ResponseBody.jsonStart(of: response.body)
         guard let first = json.first else {
             throw .unexpectedBody(url: response.url, status: response.status, reason: "the body is empty")
@@ -38,8 +28,9 @@ public struct PostPage: Sendable {
             throw .unexpectedBody(url: response.url, status: response.status,
                                   reason: "the JSON is not valid (\(ResponseBody.describe(error)))")
         }
-        let posts = entries.compactMap(\.post)
-        return (posts, entries.count - posts.count)
+        posts = entries.compactMap(\.post)
+        skipped = entries.count - posts.count
+        totalPages = response.headers["X-WP-TotalPages"].flatMap { Int($0.trimmingWhitespace()) }
     }
 
     private struct Entry: Decodable {

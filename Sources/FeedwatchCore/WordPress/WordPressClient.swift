@@ -43,8 +43,7 @@ public struct WordPressClient: Sendable {
             if case .status(_, 400, "rest_post_invalid_page_number"?, _) = error { return nil }
             throw error
         }
-        let totalPages = response.headers["X-WP-TotalPages"].flatMap { Int($0.trimmingWhitespace()) }
-        return PostPage(posts: try PostPage.decode(response), totalPages: totalPages)
+        return try PostPage(decoding: response)
     }
 
     private func get(_ url: String) async throws(WordPressError) -> HTTPResponse {

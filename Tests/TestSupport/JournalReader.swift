@@ -1,10 +1,12 @@
 import Foundation
 
 /// Reads entries back from the real systemd journal with `journalctl -o json`.
-enum JournalReader {
+/// The journal is shared, so every test gives its sites names of their own and
+/// filters on them.
+public enum JournalReader {
     /// Entries with `FEEDWATCH_SITE=site`, polled until at least `count` arrive
-    /// or five seconds pass (journald writes asynchronously).
-    static func entries(site: String, atLeast count: Int = 1) throws -> [[String: String]] {
+    /// or five seconds pass (journald stores entries asynchronously).
+    public static func entries(site: String, atLeast count: Int = 1) throws -> [[String: String]] {
         var entries: [[String: String]] = []
         for _ in 0..<50 {
             entries = try read(match: "FEEDWATCH_SITE=\(site)")
@@ -14,7 +16,7 @@ enum JournalReader {
         return entries
     }
 
-    static func read(match: String) throws -> [[String: String]] {
+    public static func read(match: String) throws -> [[String: String]] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/journalctl")
         process.arguments = ["-o", "json", "--no-pager", "--all", match]

@@ -1,0 +1,24 @@
+/// What a REST handler produced (`WP_REST_Response`): status, data and headers, plus whether the
+/// `GET` handler of the matched route would let this client in, which decides `Allow: GET`
+/// (`rest_send_allow_header` asks each handler's permission callback).
+struct RESTResult: Sendable {
+    var status = 200
+    var data: JSONValue
+    var headers: [(name: String, value: String)] = []
+    var isError = false
+    /// `nil` when no route matched, so no `Allow` header is sent at all.
+    var allowsGET: Bool?
+
+    init(data: JSONValue, headers: [(name: String, value: String)] = [], allowsGET: Bool? = true) {
+        self.data = data
+        self.headers = headers
+        self.allowsGET = allowsGET
+    }
+
+    init(error: WPError, allowsGET: Bool?) {
+        status = error.status
+        data = error.json
+        isError = true
+        self.allowsGET = allowsGET
+    }
+}

@@ -1,0 +1,170 @@
+import Glibc
+import Synchronization
+
+/// The running server: listening socket, threads, sites and request log.
+///
+/// It is kept apart from the public `FakeWordPressServer` so that the threads' references do not
+/// keep that object alive: its `deinit` is what stops a server a test forgot to stop.
+final class ServerCore: Sendable {
+    let port: Int
+    private let listener: Int32
+    private let latch: StopLatch
+    private let state = Mutex(State())
+
+    private struct State {
+        var sites: [String: FakeSite] = [:]
+        var requests: [FakeRequest] = []
+        /// Open client sockets by connection number. Each is closed by its own thread only after
+        /// leaving this table, so `stop()` never shuts down a descriptor number reused since.
+        var sockets: [Int: Int32] = [:]
+        /// Connection threads not yet joined, and the numbers of those that have returned.
+        var threads: [Int: JoinableThread] = [:]
+        var returned: [Int] = []
+        var nextConnection = 0
+        var acceptThread: JoinableThread?
+        var stopped = false
+    }
+
+    init() throws {
+        (listener, port) = try Socket.listenOnLoopback()
+        do {
+            latch = try StopLatch()
+        } catch {
+            close(listener)
+            throw error
+        }
+        do {
+            let thread = try JoinableThread { [self] in acceptLoop() }
+            state.withLock { $0.acceptThread = thread }
+        } catch {
+            close(listener)
+            throw error
+        }
+    }
+
+    var requests: [FakeRequest] { state.withLock { $0.requests } }
+
+    func clearRequests() {
+        state.withLock { $0.requests.removeAll() }
+    }
+
+    func register(_ site: FakeSite) {
+        state.withLock { state in
+            precondition(state.sites[site.name] == nil, "FakeWordPressServer: a site named \(site.name) already exists")
+            state.sites[site.name] = site
+        }
+    }
+
+    /// Stops accepting, wakes and joins every thread, closes every socket. Idempotent.
+    func stop() {
+        let acceptThread: JoinableThread? = state.withLock { state in
+            guard !state.stopped else { return nil }
+            state.stopped = true
+            // Wakes connection threads blocked in send(); those in poll() also see the latch.
+            for descriptor in state.sockets.values { shutdown(descriptor, Int32(SHUT_RDWR)) }
+            defer { state.acceptThread = nil }
+            return state.acceptThread
+        }
+        guard let acceptThread else { return }
+        latch.signal()
+        acceptThread.join()
+        // The accept thread is gone, so no connection thread can be added any more.
+        let threads = state.withLock { state in
+            defer { state.threads = [:] }
+            return Array(state.threads.values)
+        }
+        threads.forEach { $0.join() }
+        close(listener)
+    }
+
+    // MARK: - Threads
+
+    private func acceptLoop() {
+        while Socket.waitReadable(listener, unless: latch) {
+            guard let descriptor = Socket.accept(listener) else {
+                // Out of descriptors: back off instead of spinning on a listener that stays readable.
+                if errno == EMFILE || errno == ENFILE { usleep(10_000) }
+                continue
+            }
+            startConnection(descriptor)
+        }
+    }
+
+    private func startConnection(_ descriptor: Int32) {
+        joinReturnedThreads()
+        let number: Int? = state.withLock { state in
+            guard !state.stopped else { return nil }
+            defer { state.nextConnection += 1 }
+            state.sockets[state.nextConnection] = descriptor
+            return state.nextConnection
+        }
+        guard let number else {
+            close(descriptor)
+            return
+        }
+        do {
+            let thread = try JoinableThread { [self] in serve(connection: number, descriptor: descriptor) }
+            state.withLock { $0.threads[number] = thread }
+        } catch {
+            state.withLock { _ = $0.sockets.removeValue(forKey: number) }
+            close(descriptor)
+        }
+    }
+
+    private func serve(connection number: Int, descriptor: Int32) {
+        HTTPConnection(descriptor: descriptor, latch: latch) { [self] request in respond(to: request) }.run()
+        state.withLock { state in
+            state.sockets[number] = nil
+            state.returned.append(number)
+        }
+        close(descriptor)
+    }
+
+    /// Joins connection threads that have already returned, so a long test does not pile them up.
+    /// Runs on the accept thread, the only one that adds threads, so every returned one is listed.
+    private func joinReturnedThreads() {
+        let finished: [JoinableThread] = state.withLock { state in
+            defer { state.returned = [] }
+            return state.returned.compactMap { state.threads.removeValue(forKey: $0) }
+        }
+        finished.forEach { $0.join() }
+    }
+
+    // MARK: - Requests
+
+    /// Logs the request and hands it to the site named by the first path segment.
+    private func respond(to request: HTTPRequest) -> HTTPResponse {
+        let path = PHPURL.decodePath(request.rawPath)
+        let name = String(path.dropFirst().prefix { $0 != "/" })
+        let site: FakeSite? = state.withLock { state in
+            state.requests.append(FakeRequest(method: request.method, target: request.target, headers: request.headers))
+            return path.hasPrefix("/") ? state.sites[name] : nil
+        }
+        guard let site else { return Self.serverNotFound() }
+        let remainder = String(path.dropFirst(1 + name.count))
+        guard !remainder.isEmpty else {
+            // The site is a directory: the web server adds the slash, keeping the query.
+            let query = request.rawQuery
+            return HTTPResponse(status: 301, headers: [
+                ("Location", site.url + (query.isEmpty ? "" : "?" + query)),
+                ("Content-Type", "text/html; charset=iso-8859-1"),
+            ], body: Array("<html><body><h1>Moved Permanently</h1></body></html>\n".utf8))
+        }
+        return site.respond(method: request.method, path: remainder, rawQuery: request.rawQuery, headers: request.headers)
+    }
+
+    /// The web server's own 404, for paths outside every site.
+    private static func serverNotFound() -> HTTPResponse {
+        let html = """
+            <!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">
+            <html><head>
+            <title>404 Not Found</title>
+            </head><body>
+            <h1>Not Found</h1>
+            <p>The requested URL was not found on this server.</p>
+            </body></html>
+
+            """
+        return HTTPResponse(status: 404, headers: [("Content-Type", "text/html; charset=iso-8859-1")], body: Array(html.utf8))
+    }
+}

@@ -1,0 +1,82 @@
+import FakeWordPress
+import Foundation
+import Glibc
+import Testing
+import TestSupport
+
+@Suite struct RunCommandTests {
+    @Test func runSendsReadyPollsAndStopsCleanlyOnSIGTERM() throws {
+        let server = try FakeWordPressServer()
+        defer { server.stop() }
+        let name = uniqueSiteName("cli-run")
+        let site = server.addSite(name)
+        site.addGeneratedPosts(3)
+        let scratch = try TemporaryDirectory()
+        let config = try scratch.write("feedwatch.json", #"{"sites": [{"name": "\#(name)", "url": "\#(site.url)"}]}"#)
+        let notify = try NotifySocket(path: "\(scratch.path)/notify.sock")
+        defer { notify.close() }
+
+        let daemon = try Binary.Running(["run", "--config", config, "--database", "\(scratch.path)/feedwatch.db"],
+                                        environment: ["NOTIFY_SOCKET": notify.path])
+        let process = daemon.process
+        let ready = notify.receive(until: { $0.contains("READY=1") }, timeout: 20)
+        #expect(ready.contains { $0.contains("READY=1") }, "\(ready)")
+
+        let entries = try JournalReader.entries(site: name)
+        #expect(entries.map { $0["FEEDWATCH_EVENT"] } == ["baseline"])
+
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!process.isRunning, "still running 5 s after SIGTERM")
+        let result = daemon.wait(timeout: 5)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(notify.receive(until: { $0.contains("STOPPING=1") }, timeout: 2).contains { $0.contains("STOPPING=1") })
+    }
+}
+
+/// A unix datagram socket standing in for systemd's notify socket.
+final class NotifySocket {
+    let path: String
+    private let descriptor: Int32
+
+    init(path: String) throws {
+        self.path = path
+        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.prefix(buffer.count - 1).enumerated() { buffer[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard bound == 0 else { throw NotifySocketError() }
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Messages received until one satisfies `done` or `timeout` seconds pass.
+    func receive(until done: (String) -> Bool, timeout: Double) -> [String] {
+        var messages: [String] = []
+        let deadline = Date().addingTimeInterval(timeout)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            guard count > 0 else { continue }
+            let message = String(decoding: buffer[..<count], as: UTF8.self)
+            messages.append(message)
+            if done(message) { break }
+        }
+        return messages
+    }
+
+    func close() {
+        _ = Glibc.close(descriptor)
+        unlink(path)
+    }
+}
+
+struct NotifySocketError: Error {}

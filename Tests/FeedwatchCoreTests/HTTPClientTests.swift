@@ -1,0 +1,70 @@
+import FakeWordPress
+import FeedwatchCore
+import Testing
+import TestSupport
+
+@Suite struct HTTPClientTests {
+    @Test func sendsUserAgentAndReturnsStatusHeadersAndBody() async throws {
+        let server = try FakeWordPressServer()
+        let site = server.addSite(uniqueSiteName("http"))
+        site.addGeneratedPosts(2)
+        let client = try HTTPClient()
+        let response = try await client.get(HTTPRequest(url: site.url + "wp-json/wp/v2/posts?per_page=1"))
+        #expect(response.status == 200)
+        #expect(response.headers["x-wp-total"] == "2")
+        #expect(response.headers["X-WP-TotalPages"] == "2")
+        #expect(response.body.first == UInt8(ascii: "["))
+        let request = try #require(server.requests.last)
+        #expect(request.headers.contains { $0.0.lowercased() == "user-agent" && $0.1 == "feedwatch/\(FeedwatchVersion.string)" })
+        await client.shutdown()
+        server.stop()
+    }
+
+    @Test func bodyOverTheLimitIsRefusedWhileArriving() async throws {
+        let server = try FakeWordPressServer()
+        let site = server.addSite(uniqueSiteName("http"))
+        site.addGeneratedPosts(20)
+        let client = try HTTPClient()
+        await #expect(throws: HTTPError.self) {
+            _ = try await client.get(HTTPRequest(url: site.url + "wp-json/wp/v2/posts?per_page=20", maximumBodySize: 1000))
+        }
+        do {
+            _ = try await client.get(HTTPRequest(url: site.url + "wp-json/wp/v2/posts?per_page=20", maximumBodySize: 1000))
+        } catch {
+            #expect(error.kind == .bodyTooLarge)
+        }
+        await client.shutdown()
+        server.stop()
+    }
+
+    @Test func refusedConnectionIsAClearError() async throws {
+        let server = try FakeWordPressServer()
+        let url = "http://127.0.0.1:\(server.port)/"
+        server.stop()
+        let client = try HTTPClient()
+        do {
+            _ = try await client.get(HTTPRequest(url: url))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.kind == .connectionFailed)
+            #expect(error.description.contains("cannot reach the server"))
+        }
+        await client.shutdown()
+    }
+
+    @Test func cancellingTheTaskCancelsTheTransfer() async throws {
+        let client = try HTTPClient()
+        // A listening socket that never answers: the transfer would wait for its 30 s timeout.
+        let silent = try SilentListener()
+        let url = "http://127.0.0.1:\(silent.port)/"
+        let task = Task { try await client.get(HTTPRequest(url: url, timeout: .seconds(30))) }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        let start = ContinuousClock.now
+        let result = await task.result
+        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(throws: HTTPError.self) { try result.get() }
+        await client.shutdown()
+        silent.close()
+    }
+}
