@@ -27,11 +27,7 @@ struct PollCommand: AsyncParsableCommand {
             await engine.shutdown()
             throw ValidationError(error.description)
         }
-        do {
-            try await engine.reporter.flushOutbox()
-        } catch {
-            StandardError.write("feedwatch: \(error)\n")
-        }
+        await engine.reporter.flushLoggingErrors()
         let failures = await Poller(syncers: selected.map(engine.syncer)).pollOnce()
         await engine.shutdown()
         for failure in failures {

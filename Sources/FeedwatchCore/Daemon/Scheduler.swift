@@ -13,6 +13,8 @@ public struct Scheduler: Sendable {
         self.logger = logger
     }
 
+    static let idleWakeup = Duration.seconds(60)
+
     private enum Wakeup: Sendable {
         case finished(Int)
         case timer
@@ -34,10 +36,15 @@ public struct Scheduler: Sendable {
                     group.addTask { await syncer.sync(); return .finished(index) }
                     running += 1
                 }
-                if let next = queue.nextDue, running < concurrency, timerDeadline.map({ next < $0 }) ?? true {
-                    timerDeadline = next
+                // While every slot is busy, a finishing sync wakes the loop. Otherwise a
+                // timer does: at the next due time, or after a while when nothing is
+                // queued, so the loop idles until shutdown instead of returning.
+                let slotsBusy = running >= concurrency && queue.nextDue != nil
+                let wakeAt = min(queue.nextDue ?? clock.now + Self.idleWakeup, clock.now + Self.idleWakeup)
+                if !slotsBusy, timerDeadline.map({ wakeAt < $0 }) ?? true {
+                    timerDeadline = wakeAt
                     group.addTask {
-                        try? await clock.sleep(until: next)
+                        try? await clock.sleep(until: wakeAt)
                         return .timer
                     }
                 }

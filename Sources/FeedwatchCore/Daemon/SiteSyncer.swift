@@ -38,7 +38,7 @@ public struct SiteSyncer: Sendable {
         do throws(SyncError) {
             try await syncCollections(of: record)
             do {
-                await reporter.report(try await store.recordSuccess(of: record))
+                try await report(store.recordSuccess(of: record))
             } catch {
                 throw .store(error)
             }
@@ -48,7 +48,7 @@ public struct SiteSyncer: Sendable {
             let message = error.description
             logger.warning("sync failed: \(message)")
             do {
-                await reporter.report(try await store.recordFailure(of: record, error: message))
+                try await report(store.recordFailure(of: record, error: message))
             } catch {
                 logger.error("\(error)")
             }
@@ -73,6 +73,11 @@ public struct SiteSyncer: Sendable {
                 try await syncCollection(type, root: root, record: record, normalizer: normalizer)
             }
         }
+    }
+
+    /// Sends newly committed events on to the journal.
+    private func report(_ committed: [PendingEvent]) async throws(StoreError) {
+        if !committed.isEmpty { try await reporter.flush() }
     }
 
     private func discover(_ record: SiteRecord) async throws(SyncError) -> RESTRoot {
@@ -108,7 +113,7 @@ public struct SiteSyncer: Sendable {
             }
             let fetched = listing.posts.map { FetchedPost($0, normalizer: normalizer) }
             do {
-                await reporter.report(try await store.record(fetched, type: type, site: record))
+                try await report(store.record(fetched, type: type, site: record))
             } catch {
                 throw .store(error)
             }

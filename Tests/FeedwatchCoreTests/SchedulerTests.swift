@@ -1,0 +1,52 @@
+import FakeWordPress
+@testable import FeedwatchCore
+import Logging
+import Testing
+import TestSupport
+
+@Suite struct SchedulerTests {
+    @Test func dueQueuePopsInDueOrderAndOnlyWhenDue() {
+        let now = ContinuousClock.now
+        var queue = DueQueue()
+        queue.insert(0, at: now + .seconds(3))
+        queue.insert(1, at: now + .seconds(1))
+        queue.insert(2, at: now + .seconds(2))
+        #expect(queue.popDue(at: now) == nil)
+        #expect(queue.nextDue == now + .seconds(1))
+        #expect(queue.popDue(at: now + .seconds(5)) == 1)
+        #expect(queue.popDue(at: now + .seconds(5)) == 2)
+        #expect(queue.popDue(at: now + .seconds(5)) == 0)
+        #expect(queue.popDue(at: now + .seconds(5)) == nil)
+    }
+
+    @Test func withNoSitesTheSchedulerIdlesUntilCancelled() async throws {
+        let scheduler = Scheduler(syncers: [], logger: Logger(label: "test"))
+        let task = Task { await scheduler.run() }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        let start = ContinuousClock.now
+        await task.value
+        #expect(ContinuousClock.now - start < .seconds(1))
+    }
+
+    @Test func eachSiteIsPolledAgainAtItsInterval() async throws {
+        let server = try FakeWordPressServer()
+        let name = uniqueSiteName("scheduler")
+        let site = server.addSite(name)
+        site.addGeneratedPosts(2)
+        let directory = try TemporaryDirectory()
+        var watched = SiteConfiguration(name: name, url: site.url)
+        watched.interval = .milliseconds(300)
+        let engine = try Engine(configuration: Configuration(source: "test", sites: [watched]),
+                                databasePath: directory.file("feedwatch.db"), environment: [:], logger: Logger(label: "test"))
+        let scheduler = Scheduler(syncers: [engine.syncer(for: watched)], logger: Logger(label: "test"))
+        let task = Task { await scheduler.run() }
+        try await Task.sleep(for: .milliseconds(1500))
+        task.cancel()
+        await task.value
+        let listings = server.requests.filter { $0.target.contains("wp/v2/posts") }.count
+        #expect((3...6).contains(listings), "\(listings) listings in 1.5 s at a 300 ms interval")
+        await engine.shutdown()
+        server.stop()
+    }
+}
