@@ -27,6 +27,27 @@ import TestSupport
         #expect(post.modifiedGMT == nil)
     }
 
+    @Test func entriesWithoutANumericIdAreSkippedNotThePage() throws {
+        let body = #"[{"id": 1, "title": {"rendered": "a"}}, {"title": {"rendered": "no id"}}, {"id": "x"}, {"id": 2}]"#
+        let response = HTTPResponse(status: 200, headers: HTTPHeaders([("X-WP-TotalPages", "3")]), body: Array(body.utf8),
+                                    url: "http://127.0.0.1/wp-json/wp/v2/posts")
+        let page = try PostPage(decoding: response)
+        #expect(page.posts.map(\.id) == [1, 2])
+        #expect(page.skipped == 2)
+        #expect(page.totalPages == 3)
+    }
+
+    @Test func htmlInsteadOfJSONIsNamedAsSuch() {
+        let response = HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/html")]),
+                                    body: Array("<!DOCTYPE html><title>Just a moment...</title>".utf8), url: "http://127.0.0.1/x")
+        #expect(throws: WordPressError.self) { try PostPage(decoding: response) }
+        do {
+            _ = try PostPage(decoding: response)
+        } catch {
+            #expect(error.description.contains("the server sent HTML instead of JSON"))
+        }
+    }
+
     @Test func whitespaceInRenderedHTMLDoesNotChangeTheHash() throws {
         var post = try Fixture.post()
         let original = PostFingerprint(PostSnapshot(post), normalizer: plain)

@@ -15,7 +15,27 @@ import TestSupport
         #expect(response.headers["X-WP-TotalPages"] == "2")
         #expect(response.body.first == UInt8(ascii: "["))
         let request = try #require(server.requests.last)
-        #expect(request.headers.contains { $0.0.lowercased() == "user-agent" && $0.1 == "feedwatch/\(FeedwatchVersion.string)" })
+        #expect(request.header("user-agent") == "feedwatch/\(FeedwatchVersion.string)")
+        #expect(request.header("accept-encoding")?.contains("gzip") == true)
+        await client.shutdown()
+        server.stop()
+    }
+
+    @Test func redirectsAreFollowedUpToTheLimit() async throws {
+        let server = try FakeWordPressServer()
+        let site = server.addSite(uniqueSiteName("http"))
+        let client = try HTTPClient()
+        // WordPress answers the site address without its trailing slash with a 301.
+        let withoutSlash = String(site.url.dropLast())
+        let followed = try await client.get(HTTPRequest(url: withoutSlash))
+        #expect(followed.status == 200)
+        #expect(followed.url == site.url)
+        do {
+            _ = try await client.get(HTTPRequest(url: withoutSlash, maximumRedirects: 0))
+            Issue.record("expected too many redirects")
+        } catch {
+            #expect(error.kind == .tooManyRedirects)
+        }
         await client.shutdown()
         server.stop()
     }

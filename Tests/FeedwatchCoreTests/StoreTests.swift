@@ -90,6 +90,13 @@ import TestSupport
         #expect(try await store.recordSuccess(of: site).isEmpty)
     }
 
+    @Test func databaseIsInWALModeSoReadersNeverBlockTheDaemon() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Store(path: directory.file("feedwatch.db"))
+        let mode = try await store.read("journal mode") { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
     @Test func unwritableLocationGivesAClearError() throws {
         #expect {
             _ = try Store(path: "/proc/feedwatch-cannot-exist/feedwatch.db")
