@@ -9,7 +9,7 @@ struct PollCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Flag(help: "Also re-fetch every post's content and id list, to find silent edits now.")
+    @Flag(help: "Re-fetch every post's content and id list now, to find silent edits (every poll of this version already does).")
     var full = false
 
     @Argument(help: "Names of sites from the configuration.")

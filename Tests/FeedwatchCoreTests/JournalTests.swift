@@ -1,4 +1,6 @@
 @testable import FeedwatchCore
+import Foundation
+import Glibc
 import Testing
 import TestSupport
 
@@ -35,6 +37,24 @@ import TestSupport
         #expect(entry["FEEDWATCH_PREVIOUS_HASH"] == event.previousHash)
         #expect(entry["FEEDWATCH_CHANGED_FIELDS"] == "title,content")
         #expect(entry["FEEDWATCH_VERSION"] == "2")
+    }
+
+    @Test func withoutAJournalEventsAreReadableLinesOnStandardError() throws {
+        let directory = try TemporaryDirectory()
+        let capture = open(directory.file("stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let saved = dup(2)
+        dup2(capture, 2)
+        var event = ChangeEvent(kind: .silentEdit, site: "laptop", siteURL: "https://a.org/")
+        event.postID = 7
+        event.title = "Title"
+        event.changedFields = [.content]
+        let result = Result { try JournalWriter(destination: .standardError).write(event) }
+        dup2(saved, 2)
+        close(saved)
+        close(capture)
+        try result.get()
+        let written = try String(contentsOfFile: directory.file("stderr"), encoding: .utf8)
+        #expect(written == "feedwatch[warning]: silent-edit: laptop post 7 \"Title\" (content)\n")
     }
 
     @Test func everyEventKindHasItsOwnMessageID() {
