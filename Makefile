@@ -32,7 +32,7 @@ release: deps
 	swift build -c release --static-swift-stdlib --scratch-path $(STATIC_SCRATCH)
 
 install: release
-	install -D -m 0755 $(RELEASE_BIN) $(DESTDIR)$(BINDIR)/feedwatch
+	install -D -s -m 0755 $(RELEASE_BIN) $(DESTDIR)$(BINDIR)/feedwatch
 	install -D -m 0644 systemd/feedwatch.service $(DESTDIR)$(UNITDIR)/feedwatch.service
 	@if [ -e $(DESTDIR)$(CONFIG) ]; then \
 		echo "keeping the existing $(DESTDIR)$(CONFIG)"; \

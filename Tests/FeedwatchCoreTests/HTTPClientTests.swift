@@ -72,6 +72,22 @@ import TestSupport
         await client.shutdown()
     }
 
+    @Test func aServerThatNeverAnswersTimesOut() async throws {
+        let silent = try SilentListener()
+        let client = try HTTPClient()
+        let start = ContinuousClock.now
+        do {
+            _ = try await client.get(HTTPRequest(url: "http://127.0.0.1:\(silent.port)/", timeout: .seconds(1)))
+            Issue.record("expected a timeout")
+        } catch {
+            #expect(error.kind == .timedOut)
+            #expect(error.description.contains("no complete answer within 1s"))
+        }
+        #expect(ContinuousClock.now - start < .seconds(3))
+        await client.shutdown()
+        silent.close()
+    }
+
     @Test func cancellingTheTaskCancelsTheTransfer() async throws {
         let client = try HTTPClient()
         // A listening socket that never answers: the transfer would wait for its 30 s timeout.
