@@ -9,7 +9,7 @@ struct PollCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Flag(help: "Re-fetch every post's content and id list now, to find silent edits (every poll of this version already does).")
+    @Flag(help: "Also re-fetch every post's content and id list, so silent edits are found now rather than at the next periodic pass.")
     var full = false
 
     @Argument(help: "Names of sites from the configuration.")
@@ -18,8 +18,6 @@ struct PollCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.loadConfiguration()
         let engine = try options.makeEngine(configuration)
-        // Every poll lists every post in full for now, so --full changes nothing yet.
-        _ = full
         let selected: [SiteConfiguration]
         do {
             selected = try engine.sites(named: sites)
@@ -28,7 +26,8 @@ struct PollCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         await engine.reporter.flushLoggingErrors()
-        let failures = await Poller(syncers: selected.map(engine.syncer)).pollOnce()
+        let poller = Poller(syncers: selected.map(engine.syncer), concurrency: configuration.concurrency)
+        let failures = await poller.pollOnce(full: full)
         await engine.shutdown()
         for failure in failures {
             StandardError.write("feedwatch: \(failure.site): \(failure.error)\n")

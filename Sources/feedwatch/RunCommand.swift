@@ -35,7 +35,8 @@ struct DaemonService: Service {
     func run() async throws {
         let notifier = ServiceNotifier()
         try await engine.reporter.flush()
-        let scheduler = Scheduler(syncers: sites.map(engine.syncer), logger: logger)
+        let scheduler = Scheduler(syncers: sites.map(engine.syncer), concurrency: engine.configuration.concurrency,
+                                  logger: logger)
         logger.info("watching \(sites.count) sites, database \(engine.store.path)")
         notifier.ready(status: "watching \(sites.count) sites")
         await cancelWhenGracefulShutdown {

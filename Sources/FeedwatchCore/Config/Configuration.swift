@@ -5,11 +5,17 @@ public struct Configuration: Sendable, Equatable {
     public var sites: [SiteConfiguration]
     /// The `database` key, when the file sets one.
     public var databasePath: String?
+    /// `defaults.concurrency`: how many sites are synced at once, at most.
+    public var concurrency: Int
 
-    public init(source: String, sites: [SiteConfiguration], databasePath: String? = nil) {
+    public static let defaultConcurrency = 16
+
+    public init(source: String, sites: [SiteConfiguration], databasePath: String? = nil,
+                concurrency: Int = defaultConcurrency) {
         self.source = source
         self.sites = sites
         self.databasePath = databasePath
+        self.concurrency = concurrency
     }
 
     /// The database path when neither `--database` nor the file names one:
@@ -37,6 +43,10 @@ public struct SiteConfiguration: Sendable, Equatable {
     /// REST collections to watch, such as `posts` and `pages`.
     public var types: [String]
     public var timeout: Duration
+    /// How often every post id is listed, to find posts missed or gone.
+    public var reconcile: Duration
+    /// How often every post's content is fetched again, to find silent edits.
+    public var verify: Duration
     /// Regular expressions removed from content before hashing.
     public var ignore: [String]
     public var enabled: Bool
@@ -45,16 +55,21 @@ public struct SiteConfiguration: Sendable, Equatable {
     public static let minimumInterval = Duration.seconds(10)
     public static let defaultTimeout = Duration.seconds(30)
     public static let defaultTypes = ["posts"]
+    public static let defaultReconcile = Duration.seconds(3600)
+    public static let defaultVerify = Duration.seconds(86_400)
 
     public init(
         name: String, url: String, interval: Duration = defaultInterval, types: [String] = defaultTypes,
-        timeout: Duration = defaultTimeout, ignore: [String] = [], enabled: Bool = true
+        timeout: Duration = defaultTimeout, reconcile: Duration = defaultReconcile, verify: Duration = defaultVerify,
+        ignore: [String] = [], enabled: Bool = true
     ) {
         self.name = name
         self.url = url
         self.interval = interval
         self.types = types
         self.timeout = timeout
+        self.reconcile = reconcile
+        self.verify = verify
         self.ignore = ignore
         self.enabled = enabled
     }

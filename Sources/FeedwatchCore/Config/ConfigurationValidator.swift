@@ -10,8 +10,9 @@ struct ConfigurationValidator {
     private(set) var problems: [ConfigurationError.Problem] = []
 
     private static let topLevelKeys = ["defaults", "sites", "database", "notify"]
-    private static let sharedSiteKeys = ["interval", "types", "timeout", "auth", "ignore", "enabled"]
+    private static let sharedSiteKeys = ["interval", "types", "timeout", "reconcile", "verify", "auth", "ignore", "enabled"]
     private static let siteKeys = ["name", "url"] + sharedSiteKeys
+    private static let defaultsKeys = sharedSiteKeys + ["concurrency"]
     /// Keys of the product contract that this version does not implement yet. They
     /// are refused, not ignored, so nobody believes a site is authenticated or a
     /// webhook is called when it is not.
@@ -22,8 +23,12 @@ struct ConfigurationValidator {
         var defaults = SiteConfiguration(name: "", url: "")
         var sites: [SiteConfiguration] = []
         var databasePath: String?
+        var concurrency = Configuration.defaultConcurrency
         if let value = top["defaults"] {
-            defaults = validateSite(value, at: "defaults", allowedKeys: Self.sharedSiteKeys, defaults: defaults) ?? defaults
+            defaults = validateSite(value, at: "defaults", allowedKeys: Self.defaultsKeys, defaults: defaults) ?? defaults
+            if case .object(let members) = value, let limit = members.first(where: { $0.key == "concurrency" })?.value {
+                concurrency = validateConcurrency(limit) ?? concurrency
+            }
         }
         if let value = top["database"] {
             databasePath = validateDatabase(value)
@@ -36,7 +41,7 @@ struct ConfigurationValidator {
         case let other?:
             report("sites", "expected a list of sites, found \(other.kindDescription)")
         }
-        return Configuration(source: source, sites: sites, databasePath: databasePath)
+        return Configuration(source: source, sites: sites, databasePath: databasePath, concurrency: concurrency)
     }
 
     private mutating func validateSites(_ entries: [JSONValue], defaults: SiteConfiguration) -> [SiteConfiguration] {
@@ -92,12 +97,14 @@ struct ConfigurationValidator {
                 site.interval = duration
             }
         }
-        if let timeout = object["timeout"], let duration = validateDuration(timeout, at: "\(path).timeout") {
-            if duration <= .zero {
-                report("\(path).timeout", "must be longer than 0s")
-            } else {
-                site.timeout = duration
-            }
+        if let timeout = object["timeout"] {
+            site.timeout = validatePositiveDuration(timeout, at: "\(path).timeout") ?? site.timeout
+        }
+        if let reconcile = object["reconcile"] {
+            site.reconcile = validatePositiveDuration(reconcile, at: "\(path).reconcile") ?? site.reconcile
+        }
+        if let verify = object["verify"] {
+            site.verify = validatePositiveDuration(verify, at: "\(path).verify") ?? site.verify
         }
         if let types = object["types"] { site.types = validateTypes(types, at: "\(path).types") ?? site.types }
         if let ignore = object["ignore"] { site.ignore = validateIgnore(ignore, at: "\(path).ignore") ?? site.ignore }
@@ -161,6 +168,23 @@ struct ConfigurationValidator {
             report(path, "expected a duration such as \"5m\" or a number of seconds, found \(value.kindDescription)")
         }
         return nil
+    }
+
+    private mutating func validatePositiveDuration(_ value: JSONValue, at path: String) -> Duration? {
+        guard let duration = validateDuration(value, at: path) else { return nil }
+        guard duration > .zero else {
+            report(path, "must be longer than 0s")
+            return nil
+        }
+        return duration
+    }
+
+    private mutating func validateConcurrency(_ value: JSONValue) -> Int? {
+        guard case .number(let text) = value, let limit = Int(text), (1...1024).contains(limit) else {
+            report("defaults.concurrency", "expected a whole number of sites from 1 to 1024, found \(render(value))")
+            return nil
+        }
+        return limit
     }
 
     private mutating func validateTypes(_ value: JSONValue, at path: String) -> [String]? {

@@ -39,6 +39,11 @@ public actor EventReporter {
         }
     }
 
+    /// Flushes when a transaction committed events, the common case after a write.
+    public func flush(after committed: [PendingEvent]) async throws(StoreError) {
+        if !committed.isEmpty { try await flush() }
+    }
+
     /// `flush()` for callers that carry on whatever happens: a failure is logged.
     public func flushLoggingErrors() async {
         do {

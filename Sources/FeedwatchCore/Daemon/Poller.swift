@@ -2,18 +2,17 @@ import Logging
 
 /// Syncs a set of sites once, a bounded number at a time: `feedwatch poll`.
 public struct Poller: Sendable {
-    public static let defaultConcurrency = 8
-
     private let syncers: [SiteSyncer]
     private let concurrency: Int
 
-    public init(syncers: [SiteSyncer], concurrency: Int = defaultConcurrency) {
+    public init(syncers: [SiteSyncer], concurrency: Int = Configuration.defaultConcurrency) {
         self.syncers = syncers
         self.concurrency = max(1, concurrency)
     }
 
+    /// - Parameter full: verify every collection of every site now.
     /// - Returns: the name and error of every site that failed.
-    public func pollOnce() async -> [(site: String, error: String)] {
+    public func pollOnce(full: Bool = false) async -> [(site: String, error: String)] {
         await withTaskGroup(of: (String, String?).self) { group in
             var failures: [(site: String, error: String)] = []
             var next = syncers.makeIterator()
@@ -22,12 +21,12 @@ public struct Poller: Sendable {
             }
             for _ in 0..<concurrency {
                 guard let syncer = next.next() else { break }
-                group.addTask { (syncer.site.name, await syncer.sync()) }
+                group.addTask { (syncer.site.name, await syncer.sync(full: full)) }
             }
             while let result = await group.next() {
                 collect(result)
                 if let syncer = next.next() {
-                    group.addTask { (syncer.site.name, await syncer.sync()) }
+                    group.addTask { (syncer.site.name, await syncer.sync(full: full)) }
                 }
             }
             return failures.sorted { $0.site < $1.site }

@@ -7,7 +7,7 @@ public struct Scheduler: Sendable {
     private let concurrency: Int
     private let logger: Logger
 
-    public init(syncers: [SiteSyncer], concurrency: Int = Poller.defaultConcurrency, logger: Logger) {
+    public init(syncers: [SiteSyncer], concurrency: Int = Configuration.defaultConcurrency, logger: Logger) {
         self.syncers = syncers
         self.concurrency = max(1, concurrency)
         self.logger = logger

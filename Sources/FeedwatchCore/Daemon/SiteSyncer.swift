@@ -1,12 +1,8 @@
 import Logging
 
-/// One sync of one site: discover the REST root, list every configured
-/// collection page by page, store and report what changed.
+/// One sync of one site: find the REST root, run the pass due for each
+/// configured collection, record the outcome.
 public struct SiteSyncer: Sendable {
-    /// A bound on pages per collection, so a server that lies about its page
-    /// count cannot keep feedwatch busy forever: 10,000 pages of 100 posts.
-    static let maximumPages = 10_000
-
     public let site: SiteConfiguration
     private let store: Store
     private let wordpress: WordPressClient
@@ -25,9 +21,10 @@ public struct SiteSyncer: Sendable {
 
     /// Syncs the site; a failure is recorded for the site (and reported once it
     /// has failed three times in a row), never thrown.
+    /// - Parameter full: verify every collection now, whatever is due.
     /// - Returns: the error message when the sync failed.
     @discardableResult
-    public func sync() async -> String? {
+    public func sync(full: Bool = false) async -> String? {
         let record: SiteRecord
         do {
             record = try await store.registerSite(name: site.name, url: site.url)
@@ -36,9 +33,9 @@ public struct SiteSyncer: Sendable {
             return error.description
         }
         do throws(SyncError) {
-            try await syncCollections(of: record)
+            try await syncCollections(of: record, full: full)
             do {
-                try await report(store.recordSuccess(of: record))
+                try await reporter.flush(after: store.recordSuccess(of: record))
             } catch {
                 throw .store(error)
             }
@@ -48,7 +45,7 @@ public struct SiteSyncer: Sendable {
             let message = error.description
             logger.warning("sync failed: \(message)")
             do {
-                try await report(store.recordFailure(of: record, error: message))
+                try await reporter.flush(after: store.recordFailure(of: record, error: message))
             } catch {
                 logger.error("\(error)")
             }
@@ -56,28 +53,34 @@ public struct SiteSyncer: Sendable {
         }
     }
 
-    private func syncCollections(of record: SiteRecord) async throws(SyncError) {
+    private func syncCollections(of record: SiteRecord, full: Bool) async throws(SyncError) {
         var root: RESTRoot
         if let known = record.restRoot {
             root = RESTRoot(known)
         } else {
             root = try await discover(record)
         }
-        let normalizer = ContentNormalizer(ignorePatterns: site.ignore)
         for type in site.types {
+            let state: CollectionState
             do {
-                try await syncCollection(type, root: root, record: record, normalizer: normalizer)
+                state = try await store.collectionState(siteID: record.id, type: type)
+            } catch {
+                throw .store(error)
+            }
+            let pass = SyncPass.due(for: state, site: site, full: full)
+            do {
+                try await collection(type, root: root, record: record).run(pass, highWater: state.highWaterGMT)
             } catch .wordpress(.status(_, 404, _, _)) where record.restRoot != nil {
                 // The site moved its API (permalinks changed?): look again, once.
                 root = try await discover(record)
-                try await syncCollection(type, root: root, record: record, normalizer: normalizer)
+                try await collection(type, root: root, record: record).run(pass, highWater: state.highWaterGMT)
             }
         }
     }
 
-    /// Sends newly committed events on to the journal.
-    private func report(_ committed: [PendingEvent]) async throws(StoreError) {
-        if !committed.isEmpty { try await reporter.flush() }
+    private func collection(_ type: String, root: RESTRoot, record: SiteRecord) -> CollectionSync {
+        CollectionSync(type: type, root: root, site: record, wordpress: wordpress, store: store, reporter: reporter,
+                       normalizer: ContentNormalizer(ignorePatterns: site.ignore), logger: logger)
     }
 
     private func discover(_ record: SiteRecord) async throws(SyncError) -> RESTRoot {
@@ -94,34 +97,6 @@ public struct SiteSyncer: Sendable {
             throw .store(error)
         }
         return root
-    }
-
-    private func syncCollection(
-        _ type: String, root: RESTRoot, record: SiteRecord, normalizer: ContentNormalizer
-    ) async throws(SyncError) {
-        var page = 1
-        while page <= Self.maximumPages {
-            let listing: PostPage?
-            do {
-                listing = try await wordpress.listPage(root: root, type: type, page: page)
-            } catch {
-                throw .wordpress(error)
-            }
-            guard let listing, !listing.posts.isEmpty || listing.skipped > 0 else { return }
-            if listing.skipped > 0 {
-                logger.warning("\(type) page \(page): skipped \(listing.skipped) entries without a numeric id")
-            }
-            let fetched = listing.posts.map { FetchedPost($0, normalizer: normalizer) }
-            do {
-                try await report(store.record(fetched, type: type, site: record))
-            } catch {
-                throw .store(error)
-            }
-            if let total = listing.totalPages, page >= total { return }
-            if listing.totalPages == nil && listing.posts.count + listing.skipped < WordPressClient.pageSize { return }
-            page += 1
-        }
-        logger.warning("\(type): stopped after \(Self.maximumPages) pages")
     }
 }
 

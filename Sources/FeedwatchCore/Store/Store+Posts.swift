@@ -9,8 +9,14 @@ extension Store {
     /// Compares one page of fetched posts with the stored versions and stores
     /// what changed, with the events that report it, in one transaction: a
     /// version is never half written and never reported without being stored.
-    public func record(_ posts: [FetchedPost], type: String, site: SiteRecord) async throws(StoreError) -> [PendingEvent] {
+    ///
+    /// - Parameter highWater: the collection's new high-water mark, moved
+    ///   forward in the same transaction, so it never passes an uncommitted post.
+    public func record(
+        _ posts: [FetchedPost], type: String, site: SiteRecord, highWater: String? = nil
+    ) async throws(StoreError) -> [PendingEvent] {
         try await write("storing posts of \(site.name)") { db in
+            if let highWater { try Self.advanceHighWater(to: highWater, siteID: site.id, type: type, in: db) }
             let now = Timestamp.now()
             let baselined = try Self.site(named: site.name, in: db)?.baselined ?? site.baselined
             var events: [PendingEvent] = []

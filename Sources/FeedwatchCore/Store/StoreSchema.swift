@@ -61,6 +61,20 @@ enum StoreSchema {
                 CREATE INDEX event_unemitted ON event(id) WHERE emitted_at IS NULL;
                 """)
         }
+        migrator.registerMigration("v2: collection sync state") { db in
+            try db.execute(sql: """
+                -- Per site and REST collection: the incremental sync's high-water mark
+                -- and when the periodic passes last ran.
+                CREATE TABLE collection (
+                    site_id INTEGER NOT NULL REFERENCES site(id),
+                    type TEXT NOT NULL,
+                    high_water_gmt TEXT,
+                    last_reconcile_at TEXT,
+                    last_verify_at TEXT,
+                    PRIMARY KEY (site_id, type)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -32,11 +32,9 @@ public struct WordPressClient: Sendable {
         throw .noRESTAPI(siteURL: siteURL)
     }
 
-    /// One page of a collection, oldest id first; `nil` past the last page.
-    public func listPage(root: RESTRoot, type: String, page: Int) async throws(WordPressError) -> PostPage? {
-        let url = root.url(for: "wp/v2/\(type)", query: [
-            ("per_page", String(Self.pageSize)), ("page", String(page)), ("orderby", "id"), ("order", "asc"),
-        ])
+    /// One page of a collection; `nil` past the last page.
+    public func listPage(_ listing: Listing, root: RESTRoot, type: String, page: Int) async throws(WordPressError) -> PostPage? {
+        let url = root.url(for: "wp/v2/\(type)", query: listing.query(page: page))
         let response = try await get(url)
         guard response.status == 200 else {
             let error = Self.error(from: response)

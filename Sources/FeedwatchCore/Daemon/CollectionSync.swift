@@ -1,0 +1,134 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+
+/// One pass over one REST collection of a site: list, fetch what changed,
+/// store it page by page, report it.
+struct CollectionSync {
+    /// How far before the high-water mark an incremental sync looks again:
+    /// WordPress compares whole seconds, and posts saved in the same second as
+    /// the mark may be committed after it was read.
+    static let overlap: TimeInterval = 600
+    /// A bound on pages, so a server that lies about its page count cannot keep
+    /// feedwatch busy forever: 10,000 pages of 100 posts.
+    static let maximumPages = 10_000
+
+    let type: String
+    let root: RESTRoot
+    let site: SiteRecord
+    let wordpress: WordPressClient
+    let store: Store
+    let reporter: EventReporter
+    let normalizer: ContentNormalizer
+    let logger: Logger
+
+    func run(_ pass: SyncPass, highWater: String?) async throws(SyncError) {
+        switch pass {
+        case .verify:
+            let seen = try await listAll(Listing(.everything, includesContent: true)) { page throws(SyncError) in
+                try await record(page.posts, highWater: nil)
+            }
+            try await finishPass(seen: seen, verified: true)
+        case .reconcile:
+            let stored = try await storedTimes()
+            let seen = try await listAll(Listing(.everything, includesContent: false)) { page throws(SyncError) in
+                try await fetchChanged(page.posts, stored: stored, highWater: nil)
+            }
+            try await finishPass(seen: seen, verified: false)
+        case .incremental:
+            guard let highWater, let mark = WordPressTime.date(fromGMT: highWater) else {
+                return try await run(.reconcile, highWater: nil)
+            }
+            let since = mark.addingTimeInterval(-Self.overlap)
+            let threshold = WordPressTime.gmt(since)
+            let stored = try await storedTimes()
+            var warned = false
+            _ = try await listAll(Listing(.modifiedAfter(WordPressTime.queryValue(since)), includesContent: false)) {
+                page throws(SyncError) in
+                if !warned, page.posts.contains(where: { ($0.modifiedGMT ?? "") <= threshold }) {
+                    // Correct all the same: the listing is then every post, oldest change first.
+                    logger.info("\(type): the server ignores modified_after (WordPress before 5.7?); every post id is listed")
+                    warned = true
+                }
+                try await fetchChanged(page.posts, stored: stored, highWater: page.posts.compactMap(\.modifiedGMT).max())
+            }
+        }
+    }
+
+    /// Lists every page, handing each to `handle`; returns every id and time seen.
+    private func listAll(
+        _ listing: Listing, handle: (PostPage) async throws(SyncError) -> Void
+    ) async throws(SyncError) -> [Int: String] {
+        var seen: [Int: String] = [:]
+        for number in 1...Self.maximumPages {
+            let page: PostPage?
+            do {
+                page = try await wordpress.listPage(listing, root: root, type: type, page: number)
+            } catch {
+                throw .wordpress(error)
+            }
+            guard let page, !page.posts.isEmpty || page.skipped > 0 else { return seen }
+            if page.skipped > 0 {
+                logger.warning("\(type) page \(number): skipped \(page.skipped) entries without a numeric id")
+            }
+            for post in page.posts { seen[post.id] = post.modifiedGMT ?? "" }
+            try await handle(page)
+            if let total = page.totalPages, number >= total { return seen }
+            if page.totalPages == nil && page.posts.count + page.skipped < WordPressClient.pageSize { return seen }
+        }
+        logger.warning("\(type): stopped after \(Self.maximumPages) pages")
+        return seen
+    }
+
+    /// Fetches the content of listed posts whose `modified_gmt` differs from the
+    /// stored one (or that are not stored), a page of ids per request.
+    private func fetchChanged(_ listed: [WordPressPost], stored: [Int: String], highWater: String?) async throws(SyncError) {
+        let changed = listed.filter { stored[$0.id] != ($0.modifiedGMT ?? "") }.map(\.id)
+        var fetched: [WordPressPost] = []
+        for start in stride(from: 0, to: changed.count, by: WordPressClient.pageSize) {
+            let ids = Array(changed[start..<min(start + WordPressClient.pageSize, changed.count)])
+            do {
+                fetched += try await wordpress.listPage(Listing(.ids(ids), includesContent: true),
+                                                        root: root, type: type, page: 1)?.posts ?? []
+            } catch {
+                throw .wordpress(error)
+            }
+        }
+        try await record(fetched, highWater: highWater)
+    }
+
+    private func record(_ posts: [WordPressPost], highWater: String?) async throws(SyncError) {
+        guard !posts.isEmpty || highWater != nil else { return }
+        do {
+            let fetched = posts.map { FetchedPost($0, normalizer: normalizer) }
+            try await reporter.flush(after: store.record(fetched, type: type, site: site, highWater: highWater))
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    private func finishPass(seen: [Int: String], verified: Bool) async throws(SyncError) {
+        do {
+            let stored = try await store.storedModifiedTimes(siteID: site.id, type: type)
+            let gone = stored.keys.filter { seen[$0] == nil }.count
+            if gone > 0 {
+                logger.info("\(type): \(gone) stored posts are no longer listed (deleted or unpublished)")
+            }
+            try await store.recordPass(siteID: site.id, type: type, reconciled: true, verified: verified,
+                                       highWater: seen.values.max())
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    private func storedTimes() async throws(SyncError) -> [Int: String] {
+        do {
+            return try await store.storedModifiedTimes(siteID: site.id, type: type)
+        } catch {
+            throw .store(error)
+        }
+    }
+}

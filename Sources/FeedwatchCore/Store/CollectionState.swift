@@ -1,0 +1,21 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Where the sync of one REST collection of one site stands.
+public struct CollectionState: Sendable, Equatable {
+    /// The newest `modified_gmt` whose post is committed: incremental syncs ask
+    /// for what changed after it.
+    public var highWaterGMT: String?
+    public var lastReconcile: Date?
+    /// The last pass that fetched every post's content; `nil` before the first.
+    public var lastVerify: Date?
+
+    public init(highWaterGMT: String? = nil, lastReconcile: Date? = nil, lastVerify: Date? = nil) {
+        self.highWaterGMT = highWaterGMT
+        self.lastReconcile = lastReconcile
+        self.lastVerify = lastVerify
+    }
+}

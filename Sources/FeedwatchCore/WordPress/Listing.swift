@@ -1,0 +1,38 @@
+/// What one listing request of a REST collection asks for.
+public struct Listing: Sendable, Equatable {
+    public enum Selection: Sendable, Equatable {
+        /// Every post, oldest id first: stable paging while posts are edited.
+        case everything
+        /// Posts modified after a time (`modified_after`, WordPress 5.7+), oldest change first.
+        case modifiedAfter(String)
+        /// These posts (at most a page of them).
+        case ids([Int])
+    }
+
+    public var selection: Selection
+    /// Whole posts, or only `id` and `modified_gmt`.
+    public var includesContent: Bool
+
+    /// The fields feedwatch reads: `_fields` keeps responses to what it tracks.
+    static let contentFields = "id,modified_gmt,status,slug,link,title,content,excerpt,author,featured_media,categories,tags"
+    static let idFields = "id,modified_gmt"
+
+    public init(_ selection: Selection, includesContent: Bool) {
+        self.selection = selection
+        self.includesContent = includesContent
+    }
+
+    func query(page: Int) -> [(String, String)] {
+        var query = [("per_page", String(WordPressClient.pageSize)), ("page", String(page))]
+        switch selection {
+        case .everything:
+            query += [("orderby", "id"), ("order", "asc")]
+        case .modifiedAfter(let time):
+            query += [("modified_after", time), ("orderby", "modified"), ("order", "asc")]
+        case .ids(let ids):
+            query += [("include", ids.map(String.init).joined(separator: ",")), ("orderby", "id"), ("order", "asc")]
+        }
+        query.append(("_fields", includesContent ? Self.contentFields : Self.idFields))
+        return query
+    }
+}
