@@ -38,6 +38,20 @@ import TestSupport
         #expect(second.ignore == ["data-nonce=\"[0-9a-f]+\""])
     }
 
+    @Test func cadencesAndConcurrencyAreRead() throws {
+        let configuration = try ConfigurationLoader.parse(Array("""
+            {"defaults": {"concurrency": 4, "reconcile": "30m"},
+             "sites": [{"url": "https://a.org/", "verify": "12h"}]}
+            """.utf8), source: "test.json")
+        #expect(configuration.concurrency == 4)
+        #expect(configuration.sites[0].reconcile == .seconds(1800))
+        #expect(configuration.sites[0].verify == .seconds(43_200))
+        #expect(problems(#"{"defaults": {"concurrency": 0}, "sites": [{"url": "https://a.org/", "concurrency": 2}]}"#) == [
+            "/etc/feedwatch.json: defaults.concurrency: expected a whole number of sites from 1 to 1024, found 0",
+            "/etc/feedwatch.json: sites[0].concurrency: unknown key",
+        ])
+    }
+
     @Test func badDurationNamesFileAndPath() {
         #expect(problems(#"{"sites": [{"url": "https://a.org/"}, {"url": "https://b.org/"}, {"url": "https://c.org/", "interval": "5 minutes"}]}"#)
             == [#"/etc/feedwatch.json: sites[2].interval: "5 minutes" is not a duration (e.g. "5m", "90s")"#])

@@ -1,0 +1,146 @@
+import FakeWordPress
+@testable import FeedwatchCore
+import Foundation
+import Logging
+import Testing
+import TestSupport
+
+@Suite(.serialized) struct IncrementalSyncTests {
+    private struct Harness {
+        let server: FakeWordPressServer
+        let site: FakeSite
+        let name: String
+        let directory: TemporaryDirectory
+        let engine: Engine
+        let configuration: SiteConfiguration
+
+        init(_ purpose: String, reconcile: Duration = .seconds(3600)) throws {
+            server = try FakeWordPressServer()
+            name = uniqueSiteName(purpose)
+            site = server.addSite(name)
+            directory = try TemporaryDirectory()
+            configuration = SiteConfiguration(name: name, url: site.url, reconcile: reconcile)
+            engine = try Engine(configuration: Configuration(source: "test", sites: [configuration]),
+                                databasePath: directory.file("feedwatch.db"), environment: [:], logger: Logger(label: "test"))
+        }
+
+        /// Syncs once; returns the REST requests it made and the events it wrote.
+        func sync(full: Bool = false) async throws -> (requests: [FakeRequest], events: [String]) {
+            server.clearRequests()
+            let before = try JournalReader.entries(site: name, atLeast: 0).count
+            let error = await engine.syncer(for: configuration).sync(full: full)
+            #expect(error == nil, "\(error ?? "")")
+            let entries = try JournalReader.read(match: "FEEDWATCH_SITE=\(name)")
+            return (server.requests.filter { $0.target.contains("wp/v2/") },
+                    entries.dropFirst(before).compactMap { $0["FEEDWATCH_EVENT"] })
+        }
+
+        func shutdown() async {
+            await engine.shutdown()
+            server.stop()
+        }
+    }
+
+    @Test func steadyPollIsOneSmallRequestAfterTheMark() async throws {
+        let harness = try Harness("steady")
+        harness.site.addGeneratedPosts(250)
+        _ = try await harness.sync()
+        let (requests, events) = try await harness.sync()
+        #expect(events.isEmpty)
+        let request = try #require(requests.first)
+        #expect(requests.count == 1)
+        #expect(request.target.contains("modified_after="))
+        #expect(request.target.contains("%2B00%3A00"), "the mark carries an explicit UTC offset: \(request.target)")
+        #expect(request.target.contains("orderby=modified&order=asc"))
+        #expect(request.target.contains("_fields=id%2Cmodified_gmt") || request.target.contains("_fields=id,modified_gmt"))
+        await harness.shutdown()
+    }
+
+    @Test func onlyChangedPostsHaveTheirContentFetched() async throws {
+        let harness = try Harness("changed")
+        harness.site.addGeneratedPosts(120)
+        _ = try await harness.sync()
+        let edited = harness.site.addPost(title: "Later", content: "<p>x</p>")
+        harness.site.edit(edited, content: "<p>y</p>")
+        let (requests, events) = try await harness.sync()
+        #expect(events == ["new"])
+        let contentFetches = requests.filter { $0.target.contains("include=") }
+        #expect(contentFetches.count == 1)
+        #expect(contentFetches.first?.target.contains("include=\(edited)") == true)
+        await harness.shutdown()
+    }
+
+    @Test func serverIgnoringModifiedAfterStillGivesCorrectEvents() async throws {
+        let harness = try Harness("old-wp")
+        harness.site.supportsModifiedAfter = false
+        harness.site.addGeneratedPosts(150)
+        _ = try await harness.sync()
+        #expect(try await harness.sync().events.isEmpty)
+        let id = harness.site.addPost(title: "Fresh", content: "<p>new</p>")
+        let (requests, events) = try await harness.sync()
+        #expect(events == ["new"])
+        #expect(requests.filter { $0.target.contains("include=") }.count == 1)
+        #expect(requests.contains { $0.target.contains("include=\(id)") })
+        await harness.shutdown()
+    }
+
+    @Test func reconcileFindsAPostTheIncrementalSyncCannotSee() async throws {
+        let harness = try Harness("reconcile", reconcile: .seconds(1))
+        harness.site.addGeneratedPosts(5)
+        _ = try await harness.sync()
+        // An imported post carries an old modified time: no modified_after query finds it.
+        harness.site.addPost(title: "Imported", content: "<p>old</p>", modifiedGMT: Date(timeIntervalSince1970: 1_000_000_000))
+        #expect(try await harness.sync().events.isEmpty)
+        try await Task.sleep(for: .milliseconds(1200))
+        let (requests, events) = try await harness.sync()
+        #expect(events == ["new"])
+        #expect(requests.contains { !$0.target.contains("modified_after") && $0.target.contains("orderby=id") })
+        await harness.shutdown()
+    }
+
+    @Test func highWaterMarkIsTheNewestCommittedModifiedTime() async throws {
+        let harness = try Harness("mark")
+        harness.site.addGeneratedPosts(3)
+        let id = harness.site.addPost(title: "Newest", content: "<p>n</p>")
+        _ = try await harness.sync()
+        let record = try await harness.engine.store.registerSite(name: harness.name, url: harness.site.url)
+        let state = try await harness.engine.store.collectionState(siteID: record.id, type: "posts")
+        let newest = try JSONSerialization.jsonObject(with: #require(harness.site.post(id))) as? [String: Any]
+        #expect(state.highWaterGMT == newest?["modified_gmt"] as? String)
+        #expect(state.lastVerify != nil && state.lastReconcile != nil)
+        await harness.shutdown()
+    }
+}
+
+@Suite struct SyncPassTests {
+    private let site = SiteConfiguration(name: "s", url: "https://a.org/", reconcile: .seconds(3600), verify: .seconds(86_400))
+    private let now = Date(timeIntervalSince1970: 2_000_000_000)
+
+    @Test func firstSyncAndFullSyncVerify() {
+        #expect(SyncPass.due(for: CollectionState(), site: site, full: false, now: now) == .verify)
+        let fresh = CollectionState(highWaterGMT: "2025-01-01T00:00:00", lastReconcile: now, lastVerify: now)
+        #expect(SyncPass.due(for: fresh, site: site, full: true, now: now) == .verify)
+        #expect(SyncPass.due(for: fresh, site: site, full: false, now: now) == .incremental)
+    }
+
+    @Test func cadencesDecideBetweenReconcileAndVerify() {
+        let state = CollectionState(highWaterGMT: "2025-01-01T00:00:00", lastReconcile: now.addingTimeInterval(-4000),
+                                    lastVerify: now.addingTimeInterval(-4000))
+        #expect(SyncPass.due(for: state, site: site, full: false, now: now) == .reconcile)
+        let old = CollectionState(highWaterGMT: "2025-01-01T00:00:00", lastReconcile: now,
+                                  lastVerify: now.addingTimeInterval(-100_000))
+        #expect(SyncPass.due(for: old, site: site, full: false, now: now) == .verify)
+        let empty = CollectionState(highWaterGMT: nil, lastReconcile: now, lastVerify: now)
+        #expect(SyncPass.due(for: empty, site: site, full: false, now: now) == .reconcile)
+    }
+
+    @Test func sitesSpreadTheirHeavyPassesOverTime() {
+        // Sites verified at the same moment are not all due again at the same moment.
+        let state = CollectionState(highWaterGMT: "x", lastReconcile: now, lastVerify: now.addingTimeInterval(-86_400))
+        let due = (0..<50).map { index in
+            SyncPass.due(for: state, site: SiteConfiguration(name: "site-\(index)", url: "https://a.org/"), full: false, now: now)
+        }
+        #expect(due.contains(.verify))
+        #expect(due.contains(.incremental))
+    }
+}
