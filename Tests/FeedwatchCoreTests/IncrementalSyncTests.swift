@@ -28,7 +28,7 @@ import TestSupport
         func sync(full: Bool = false) async throws -> (requests: [FakeRequest], events: [String]) {
             server.clearRequests()
             let before = try JournalReader.entries(site: name, atLeast: 0).count
-            let error = await engine.syncer(for: configuration).sync(full: full)
+            let error = await engine.syncer(for: configuration).sync(full: full).error
             #expect(error == nil, "\(error ?? "")")
             let entries = try JournalReader.read(match: "FEEDWATCH_SITE=\(name)")
             return (server.requests.filter { $0.target.contains("wp/v2/") },

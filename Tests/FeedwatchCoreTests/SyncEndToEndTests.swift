@@ -110,7 +110,7 @@ import TestSupport
         harness.server.stop()
         let syncer = harness.engine.syncer(for: harness.engine.configuration.sites[0])
         for _ in 0..<4 {
-            let error = await syncer.sync()
+            let error = await syncer.sync().error
             #expect(error?.contains("cannot reach the server") == true, "\(error ?? "no error")")
         }
         let entries = try JournalReader.entries(site: harness.name, atLeast: 2)

@@ -21,12 +21,12 @@ public struct Poller: Sendable {
             }
             for _ in 0..<concurrency {
                 guard let syncer = next.next() else { break }
-                group.addTask { (syncer.site.name, await syncer.sync(full: full)) }
+                group.addTask { (syncer.site.name, await syncer.sync(full: full).error) }
             }
             while let result = await group.next() {
                 collect(result)
                 if let syncer = next.next() {
-                    group.addTask { (syncer.site.name, await syncer.sync(full: full)) }
+                    group.addTask { (syncer.site.name, await syncer.sync(full: full).error) }
                 }
             }
             return failures.sorted { $0.site < $1.site }

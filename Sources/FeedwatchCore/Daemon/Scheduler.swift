@@ -16,7 +16,7 @@ public struct Scheduler: Sendable {
     static let idleWakeup = Duration.seconds(60)
 
     private enum Wakeup: Sendable {
-        case finished(Int)
+        case finished(Int, SyncResult)
         case timer
     }
 
@@ -29,11 +29,12 @@ public struct Scheduler: Sendable {
         }
         await withTaskGroup(of: Wakeup.self) { group in
             var running = 0
+            var failures = [Int](repeating: 0, count: syncers.count)
             var timerDeadline: ContinuousClock.Instant?
             while !Task.isCancelled {
                 while running < concurrency, let index = queue.popDue(at: clock.now) {
                     let syncer = syncers[index]
-                    group.addTask { await syncer.sync(); return .finished(index) }
+                    group.addTask { .finished(index, await syncer.sync()) }
                     running += 1
                 }
                 // While every slot is busy, a finishing sync wakes the loop. Otherwise a
@@ -50,9 +51,17 @@ public struct Scheduler: Sendable {
                 }
                 guard let wakeup = await group.next() else { break }
                 switch wakeup {
-                case .finished(let index):
+                case .finished(let index, let result):
                     running -= 1
-                    queue.insert(index, at: clock.now + Self.jittered(syncers[index].site.interval))
+                    let interval = syncers[index].site.interval
+                    if result.error == nil {
+                        failures[index] = 0
+                        queue.insert(index, at: clock.now + Self.jittered(interval))
+                    } else {
+                        failures[index] += 1
+                        let delay = Backoff.delay(failures: failures[index], interval: interval, retryAfter: result.retryAfter)
+                        queue.insert(index, at: clock.now + delay)
+                    }
                 case .timer:
                     timerDeadline = nil
                 }

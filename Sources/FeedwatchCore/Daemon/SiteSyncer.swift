@@ -22,15 +22,14 @@ public struct SiteSyncer: Sendable {
     /// Syncs the site; a failure is recorded for the site (and reported once it
     /// has failed three times in a row), never thrown.
     /// - Parameter full: verify every collection now, whatever is due.
-    /// - Returns: the error message when the sync failed.
     @discardableResult
-    public func sync(full: Bool = false) async -> String? {
+    public func sync(full: Bool = false) async -> SyncResult {
         let record: SiteRecord
         do {
             record = try await store.registerSite(name: site.name, url: site.url)
         } catch {
             logger.error("\(error)")
-            return error.description
+            return SyncResult(error: error.description)
         }
         do throws(SyncError) {
             try await syncCollections(of: record, full: full)
@@ -39,9 +38,9 @@ public struct SiteSyncer: Sendable {
             } catch {
                 throw .store(error)
             }
-            return nil
+            return SyncResult(error: nil)
         } catch {
-            guard !Task.isCancelled else { return "cancelled" }
+            guard !Task.isCancelled else { return SyncResult(error: "cancelled") }
             let message = error.description
             logger.warning("sync failed: \(message)")
             do {
@@ -49,7 +48,7 @@ public struct SiteSyncer: Sendable {
             } catch {
                 logger.error("\(error)")
             }
-            return message
+            return SyncResult(error: message, retryAfter: error.retryAfter)
         }
     }
 
@@ -70,7 +69,7 @@ public struct SiteSyncer: Sendable {
             let pass = SyncPass.due(for: state, site: site, full: full)
             do {
                 try await collection(type, root: root, record: record).run(pass, highWater: state.highWaterGMT)
-            } catch .wordpress(.status(_, 404, _, _)) where record.restRoot != nil {
+            } catch .wordpress(.status(_, 404, _, _, _)) where record.restRoot != nil {
                 // The site moved its API (permalinks changed?): look again, once.
                 root = try await discover(record)
                 try await collection(type, root: root, record: record).run(pass, highWater: state.highWaterGMT)
@@ -100,10 +99,28 @@ public struct SiteSyncer: Sendable {
     }
 }
 
+/// How a sync ended.
+public struct SyncResult: Sendable, Equatable {
+    /// What went wrong, for the administrator; `nil` on success.
+    public var error: String?
+    /// How long the server asked feedwatch to wait before the next request.
+    public var retryAfter: Duration?
+
+    public init(error: String?, retryAfter: Duration? = nil) {
+        self.error = error
+        self.retryAfter = retryAfter
+    }
+}
+
 /// Why a sync stopped.
 enum SyncError: Error, CustomStringConvertible {
     case wordpress(WordPressError)
     case store(StoreError)
+
+    var retryAfter: Duration? {
+        guard case .wordpress(let error) = self else { return nil }
+        return error.retryAfter
+    }
 
     var description: String {
         switch self {

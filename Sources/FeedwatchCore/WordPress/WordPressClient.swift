@@ -38,7 +38,7 @@ public struct WordPressClient: Sendable {
         let response = try await get(url)
         guard response.status == 200 else {
             let error = Self.error(from: response)
-            if case .status(_, 400, "rest_post_invalid_page_number"?, _) = error { return nil }
+            if case .status(_, 400, "rest_post_invalid_page_number"?, _, _) = error { return nil }
             throw error
         }
         return try PostPage(decoding: response)
@@ -78,7 +78,8 @@ public struct WordPressClient: Sendable {
     static func error(from response: HTTPResponse) -> WordPressError {
         struct Body: Decodable { var code: String?; var message: String? }
         let body = try? JSONDecoder().decode(Body.self, from: Data(ResponseBody.jsonStart(of: response.body)))
-        return .status(url: response.url, status: response.status, code: body?.code, message: body?.message)
+        return .status(url: response.url, status: response.status, code: body?.code, message: body?.message,
+                       retryAfter: response.headers["Retry-After"].flatMap { RetryAfter.parse($0) })
     }
 }
 

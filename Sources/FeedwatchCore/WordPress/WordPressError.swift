@@ -2,8 +2,9 @@
 /// journal or `feedwatch status`.
 public enum WordPressError: Error, Sendable, CustomStringConvertible {
     case transport(HTTPError)
-    /// An HTTP error status, with WordPress's `code` and `message` when the body had them.
-    case status(url: String, status: Int, code: String?, message: String?)
+    /// An HTTP error status, with WordPress's `code` and `message` when the body
+    /// had them, and how long the server asked clients to wait (`Retry-After`).
+    case status(url: String, status: Int, code: String?, message: String?, retryAfter: Duration?)
     /// A body that is not the JSON expected, such as an HTML challenge page.
     case unexpectedBody(url: String, status: Int, reason: String)
     case noRESTAPI(siteURL: String)
@@ -12,7 +13,7 @@ public enum WordPressError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .transport(let error):
             return error.description
-        case let .status(url, status, code, message):
+        case let .status(url, status, code, message, _):
             let detail = [code, message.map { HTMLText.plain($0) }].compactMap { $0 }.joined(separator: ": ")
             return "\(url): HTTP \(status)\(detail.isEmpty ? "" : " (\(detail))")\(Self.hint(status: status, code: code))"
         case let .unexpectedBody(url, status, reason):
@@ -22,6 +23,12 @@ public enum WordPressError: Error, Sendable, CustomStringConvertible {
                 + "and neither /wp-json/ nor /?rest_route=/ answered with the REST index); is this a WordPress site "
                 + "with the REST API enabled?"
         }
+    }
+
+    /// How long the server asked to be left alone, if it did.
+    public var retryAfter: Duration? {
+        guard case .status(_, _, _, _, let retryAfter) = self else { return nil }
+        return retryAfter
     }
 
     private static func hint(status: Int, code: String?) -> String {
