@@ -7,7 +7,8 @@ import Foundation
 ///    `search` (in registration order) and reports every failure at once;
 /// 2. `sanitize_params()` then walks the query in the order it was sent and validates and
 ///    sanitizes every other registered argument (`rest_parse_request_arg`), `status` through
-///    `sanitize_post_statuses`, which refuses anything but the default to an anonymous client.
+///    `sanitize_post_statuses`, which refuses anything but the default to an anonymous client and
+///    checks each other status against the `status` enum for a user who may edit posts.
 ///
 /// Unregistered parameters are ignored, which is how WordPress before 5.7 treats `modified_after`.
 struct CollectionQuery {
@@ -32,7 +33,7 @@ struct CollectionQuery {
 
     private static let validatedFirst: Set = ["context", "page", "per_page", "search"]
 
-    static func parse(_ query: QueryParameters, type: PostTypeInfo, supportsModifiedAfter: Bool)
+    static func parse(_ query: QueryParameters, type: PostTypeInfo, supportsModifiedAfter: Bool, canEditPosts: Bool)
         -> Result<CollectionQuery, WPError> {
         let schemas = arguments(for: type, supportsModifiedAfter: supportsModifiedAfter)
         var problems: [(name: String, error: WPError)] = []
@@ -49,7 +50,7 @@ struct CollectionQuery {
                 result.linkParameters.append(entry)  // Ignored, but repeated in links as sent.
                 continue
             }
-            switch sanitize(entry, schema: schema, type: type) {
+            switch sanitize(entry, schema: schema, type: type, canEditPosts: canEditPosts) {
             case .success(let value):
                 result.linkParameters.append(QueryParameters.Entry(name: entry.name, value: value))
                 result.apply(entry.name, value)
@@ -63,16 +64,20 @@ struct CollectionQuery {
     /// The argument's `sanitize_callback`: `sanitize_key` for `context`, `sanitize_post_statuses`
     /// for `status`, `absint` for the already validated `page`/`per_page`, and otherwise
     /// `rest_parse_request_arg` (validate against the schema, then sanitize).
-    private static func sanitize(_ entry: QueryParameters.Entry, schema: ArgumentSchema, type: PostTypeInfo)
-        -> Result<QueryParameters.Value, WPError> {
+    private static func sanitize(_ entry: QueryParameters.Entry, schema: ArgumentSchema, type: PostTypeInfo,
+                                 canEditPosts: Bool) -> Result<QueryParameters.Value, WPError> {
         switch entry.name {
         case "context":
             let text: String = if case .string(let text) = entry.value { text } else { "" }
             return .success(.string(text.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber || "_-".contains($0)) }))
         case "status":
             let statuses = ArgumentSchema.parseList(entry.value).map(WPFormatting.slug)
-            guard statuses.allSatisfy({ $0 == type.defaultStatus }) else {
-                return .failure(WPError("rest_forbidden_status", "Status is forbidden.", status: WPError.authorizationRequiredCode))
+            for status in statuses where status != type.defaultStatus {
+                guard canEditPosts else {
+                    return .failure(WPError("rest_forbidden_status", "Status is forbidden.", status: WPError.authorizationRequiredCode))
+                }
+                // rest_validate_request_arg( $status, … ): one status against the whole array schema.
+                if let error = schema.validate(.string(status), name: entry.name) { return .failure(error) }
             }
             return .success(.list(statuses))
         default:
@@ -108,6 +113,12 @@ struct CollectionQuery {
         }
     }
 
+    /// `array_keys( get_post_stati() )`, in `create_initial_post_types()` order.
+    static let postStati = [
+        "publish", "future", "draft", "pending", "private", "trash", "auto-draft", "inherit",
+        "request-pending", "request-confirmed", "request-failed", "request-completed",
+    ]
+
     /// `get_collection_params()` of `WP_REST_Posts_Controller`, in registration order.
     private static func arguments(for type: PostTypeInfo, supportsModifiedAfter: Bool) -> [(String, ArgumentSchema)] {
         let ids = ArgumentSchema.array(items: .integer())
@@ -130,7 +141,7 @@ struct CollectionQuery {
             ("orderby", .string(enumeration: type.orderbyValues)),
         ]
         if type.hierarchical { arguments += [("parent", ids), ("parent_exclude", ids)] }
-        arguments += [("slug", .array(items: .string())), ("status", .array(items: .string()))]
+        arguments += [("slug", .array(items: .string())), ("status", .array(items: .string(enumeration: postStati + ["any"])))]
         if type.slug == "post" {
             arguments += [
                 ("tax_relation", .string(enumeration: ["AND", "OR"])),

@@ -14,12 +14,32 @@ public enum FakeFault: Sendable, Equatable {
     case truncatedBody
     /// The connection closes without any response.
     case dropConnection
+    /// The real headers at once, then the body trickled at about this many bytes a second (at
+    /// least 1), in some twenty writes a second. Writing stops at once when the client hangs up
+    /// or the server stops.
+    case slowBody(bytesPerSecond: Int)
+    /// A `302` into an endless redirect loop: to the same URL with `redirect_loop=1` added, which
+    /// then redirects to itself on every request (see `RedirectLoop`). One injection makes one
+    /// endless chain, however many hops the client follows.
+    case redirectLoop
+    /// The real JSON with up to three string values (post titles first) each carrying an invalid
+    /// UTF-8 sequence (`C3 28`, `FF`, `ED A0 80`) in place of their second character.
+    case invalidUTF8
+    /// A `200` JSON response of exactly `bytes` bytes, `["xxx…x"]` (with `Content-Length`),
+    /// generated while it is written so that any size costs no memory; writing stops when the
+    /// client hangs up or the server stops.
+    case oversizedBody(bytes: Int)
+    /// The real posts with fields of the wrong JSON type: `"title": 5`, `"author": "admin"`,
+    /// `"tags": "10,11"`, `"categories": {"1": 3}`, `"modified_gmt": null`, `"sticky": 0`
+    /// (whichever of them the response has); ids and everything else intact.
+    case wrongTypes
 }
 
 extension FakeFault {
-    /// The response a client gets instead of (or made out of) the real REST `response`;
-    /// `themePage` is what the site's theme would render, for `.htmlInsteadOfJSON`.
-    func apply(to response: HTTPResponse, themePage: @autoclosure () -> HTTPResponse) -> HTTPResponse {
+    /// The response a client gets instead of (or made out of) the real REST `response` to a
+    /// request for `url` (absolute); `themePage` is what the site's theme would render, for
+    /// `.htmlInsteadOfJSON`.
+    func apply(to response: HTTPResponse, url: String, themePage: @autoclosure () -> HTTPResponse) -> HTTPResponse {
         var altered = response
         switch self {
         case .status(let status, let retryAfter):
@@ -43,6 +63,18 @@ extension FakeFault {
             altered.delivery = .truncated(afterBodyBytes: response.body.count / 2)
         case .dropConnection:
             altered.delivery = .dropConnection
+        case .slowBody(let rate):
+            altered.delivery = .trickled(bytesPerSecond: max(1, rate))
+        case .redirectLoop:
+            return RedirectLoop.enter(from: url)
+        case .invalidUTF8:
+            altered.body = BodyCorruption.invalidUTF8(response.body)
+        case .oversizedBody(let bytes):
+            var oversized = HTTPResponse(status: 200, headers: response.headers)
+            oversized.delivery = .oversized(bytes: max(0, bytes))
+            return oversized
+        case .wrongTypes:
+            altered.body = BodyCorruption.wrongTypes(response.body)
         }
         return altered
     }

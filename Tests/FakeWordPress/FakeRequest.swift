@@ -6,11 +6,17 @@ public struct FakeRequest: Sendable {
     /// Header fields in the order received, names lowercased, values trimmed; repeated fields
     /// appear once per occurrence.
     public let headers: [(name: String, value: String)]
+    /// The user an application password authenticated this request as (the name given to
+    /// `FakeSite.addApplicationPassword`), or `nil` for an anonymous request, including one whose
+    /// credentials WordPress ignored or refused.
+    public let authenticatedUser: String?
 
-    public init(method: String, target: String, headers: [(name: String, value: String)]) {
+    public init(method: String, target: String, headers: [(name: String, value: String)],
+                authenticatedUser: String? = nil) {
         self.method = method
         self.target = target
         self.headers = headers
+        self.authenticatedUser = authenticatedUser
     }
 
     /// The first value of a header field, matched case-insensitively.

@@ -9,12 +9,17 @@ import Synchronization
 /// resolution; `modified` is site-local, `modified_gmt` UTC. Ids are shared by posts, pages and
 /// revisions, as in `wp_posts`.
 ///
-/// Calling `edit`, `setStatus` or `remove` with an id the site does not have is a test bug and
-/// stops the test with a precondition failure.
+/// A site behaves like core WordPress with no plugins until told otherwise: its modes
+/// (`restDisabled`, `restRemoved`, `sendsValidators`, `environmentType` with application
+/// passwords) put plugins, hosting or a CDN around it, and `injectFault` misbehaves once.
+///
+/// Calling `edit`, `setStatus`, `setModifiedTimestamp` or `remove` with an id the site does not
+/// have is a test bug and stops the test with a precondition failure.
 public final class FakeSite: Sendable {
     public let name: String
     let config: SiteConfig
-    private let state = Mutex(SiteState())
+    /// Internal (not private) only so that `FakeSiteModes.swift` can reach it.
+    let state = Mutex(SiteState())
 
     init(config: SiteConfig) {
         self.name = config.name
@@ -148,12 +153,19 @@ public final class FakeSite: Sendable {
     public func edit(_ id: Int, title: String? = nil, content: String? = nil, excerpt: String? = nil,
                      bumpModified: Bool = true) {
         change(id, "edit") { record, state in
-            if let title { record.setRendered("title", WPFormatting.texturize(title)) }
+            if let title {
+                record.source.title = title
+                record.setRendered("title", WPFormatting.texturize(title))
+            }
             if let content {
+                record.source.content = content
                 record.setRendered("content", WPFormatting.autop(WPFormatting.texturize(content)))
                 record.refreshAutomaticExcerpt()
             }
-            if let excerpt { record.setExcerpt(manual: excerpt.isEmpty ? nil : excerpt) }
+            if let excerpt {
+                record.source.excerpt = excerpt
+                record.setExcerpt(manual: excerpt.isEmpty ? nil : excerpt)
+            }
             guard bumpModified else { return }
             record.setModified(gmt: SiteState.bumpedModified(after: record.modifiedGMT), offsetSeconds: config.offsetSeconds)
             if title != nil || content != nil || excerpt != nil { record.addRevision(id: state.allocateID()) }
@@ -169,6 +181,16 @@ public final class FakeSite: Sendable {
             if bumpModified {
                 record.setModified(gmt: SiteState.bumpedModified(after: record.modifiedGMT), offsetSeconds: config.offsetSeconds)
             }
+        }
+    }
+
+    /// Moves a post's `modified`/`modified_gmt` to `gmt` (whole seconds kept) and changes nothing
+    /// else, no revision either, even if the time goes backwards or before the post's `date`: a
+    /// scheduled post published by cron keeps the `modified` of when it was scheduled, and direct
+    /// database edits or imports set it to anything.
+    public func setModifiedTimestamp(_ id: Int, gmt: Date) {
+        change(id, "setModifiedTimestamp") { record, _ in
+            record.setModified(gmt: WPTime.seconds(gmt), offsetSeconds: config.offsetSeconds)
         }
     }
 
@@ -195,18 +217,22 @@ public final class FakeSite: Sendable {
 
     // MARK: - Serving
 
-    /// Answers a request whose path is below the site's prefix (`path` starts with `/`).
-    func respond(method: String, path: String, rawQuery: String, headers: [(name: String, value: String)]) -> HTTPResponse {
-        let destination = SiteRouter(config: config).destination(method: method, path: path, rawQuery: rawQuery, headers: headers)
-        guard case .rest(let request) = destination else {
-            return ThemePages(config: config, state: state.withLock { $0 }).respond(to: destination)
+    /// Answers a request whose decoded `path` is below the site's prefix (starting with `/`),
+    /// calling `log` once, before anything is answered, with the user it was authenticated as.
+    func respond(to request: HTTPRequest, path: String, log: (_ authenticatedUser: String?) -> Void) -> HTTPResponse {
+        let url = config.origin + request.rawPath + (request.rawQuery.isEmpty ? "" : "?" + request.rawQuery)
+        if RedirectLoop.isLooping(rawQuery: request.rawQuery) {
+            log(nil)
+            return RedirectLoop.redirect(to: url)
         }
-        // One consistent snapshot per request, as one database transaction would see.
-        let (snapshot, fault) = state.withLock { state in
-            (state, state.pendingFaults.isEmpty ? nil : state.pendingFaults.removeFirst())
+        let destination = SiteRouter(config: config).destination(
+            method: request.method, path: path, rawQuery: request.rawQuery, headers: request.headers)
+        // One consistent snapshot per request, as one database transaction would see; a request
+        // that reaches the REST API also takes the next pending fault.
+        let (snapshot, fault) = state.withLock { state -> (SiteState, FakeFault?) in
+            guard case .rest = destination, !state.restRemoved, !state.pendingFaults.isEmpty else { return (state, nil) }
+            return (state, state.pendingFaults.removeFirst())
         }
-        let response = RESTDispatcher(config: config, state: snapshot).respond(to: request)
-        guard let fault else { return response }
-        return fault.apply(to: response, themePage: ThemePages(config: config, state: snapshot).respond(to: .frontPage))
+        return SiteExchange(config: config, state: snapshot, url: url).respond(to: destination, request, fault: fault, log: log)
     }
 }

@@ -5,8 +5,11 @@ struct HTTPConnection {
     let descriptor: Int32
     let latch: StopLatch
     let handler: @Sendable (HTTPRequest) -> HTTPResponse
+    /// Told of every response byte written, for `FakeWordPressServer.bytesSent`.
+    let wrote: @Sendable (Int) -> Void
 
     func run() {
+        let writer = ResponseWriter(descriptor: descriptor, latch: latch, counted: wrote)
         var buffer: [UInt8] = []
         while true {
             switch HTTPRequestParser.parse(buffer) {
@@ -15,19 +18,18 @@ struct HTTPConnection {
                       Socket.receive(descriptor, into: &buffer) > 0
                 else { return }
             case .failure(let status):
-                let response = HTTPResponse.protocolError(status)
-                _ = Socket.sendAll(descriptor, response.serialized(
-                    omitBody: false, keepAlive: false, http10: false, date: WPTime.httpDate(WPTime.now())))
+                _ = writer.write(HTTPResponse.protocolError(status), omitBody: false, keepAlive: false, http10: false)
                 return
             case .request(let request, let consumed):
                 buffer.removeFirst(consumed)
                 let response = handler(request)
-                if case .dropConnection = response.delivery { return }
-                let keepAlive: Bool = if case .complete = response.delivery { request.keepAlive } else { false }
-                let bytes = response.serialized(
-                    omitBody: request.method == "HEAD", keepAlive: keepAlive, http10: request.isHTTP10,
-                    date: WPTime.httpDate(WPTime.now()))
-                guard Socket.sendAll(descriptor, bytes), keepAlive else { return }
+                let keepAlive = switch response.delivery {
+                case .complete, .trickled, .oversized: request.keepAlive
+                case .truncated, .dropConnection: false
+                }
+                let completed = writer.write(response, omitBody: request.method == "HEAD", keepAlive: keepAlive,
+                                             http10: request.isHTTP10)
+                guard completed, keepAlive else { return }
             }
         }
     }

@@ -67,7 +67,8 @@ enum PostFactory {
         var record = PostRecord(
             id: spec.id, type: spec.type, status: spec.status, json: .object(members),
             dateLocal: spec.dateGMT + offset, modifiedLocal: spec.modifiedGMT + offset,
-            modifiedGMT: spec.modifiedGMT, hasManualExcerpt: false, revisionCount: 0)
+            modifiedGMT: spec.modifiedGMT, hasManualExcerpt: false, revisionCount: 0,
+            source: PostRecord.Source(title: spec.title, content: spec.content, excerpt: spec.excerpt))
         record.setExcerpt(manual: spec.excerpt.isEmpty ? nil : spec.excerpt)
         return record
     }

@@ -12,7 +12,7 @@ struct PostQuery {
         let terms = query.search.lowercased().split(whereSeparator: \.isWhitespace)
         let matches = posts.filter { post in
             post.type == type.slug
-                && query.statuses.contains(post.status)
+                && matchesStatus(post.status)
                 && (query.include.isEmpty || query.include.contains(post.id))
                 && !query.exclude.contains(post.id)
                 && (query.authors.isEmpty || query.authors.contains(post.author))
@@ -24,6 +24,13 @@ struct PostQuery {
                 && (terms.isEmpty || matchesSearch(post, terms))
         }
         return sorted(matches)
+    }
+
+    /// `post_status IN (…)`, where `any` means every status but those excluded from search
+    /// (`trash`, `auto-draft`) unless they are asked for by name too.
+    private func matchesStatus(_ status: String) -> Bool {
+        if query.statuses.contains(status) { return true }
+        return query.statuses.contains("any") && status != "trash" && status != "auto-draft"
     }
 
     /// `WP_Date_Query::build_mysql_datetime()`: a date with an offset is converted to the site's

@@ -2,6 +2,14 @@
 /// context (`_links` included, members in WordPress's order), plus the columns that queries
 /// filter and sort on, kept in step with the JSON by the mutating methods.
 struct PostRecord: Sendable {
+    /// `post_title`, `post_content` and `post_excerpt` as stored, before the formatting filters:
+    /// what `context=edit` shows as `raw`.
+    struct Source: Sendable {
+        var title = ""
+        var content = ""
+        var excerpt = ""
+    }
+
     let id: Int
     private(set) var type: String
     private(set) var status: String
@@ -15,9 +23,10 @@ struct PostRecord: Sendable {
     /// Whether `excerpt` was written by hand; otherwise WordPress derives it from the content.
     private(set) var hasManualExcerpt: Bool
     private(set) var revisionCount: Int
+    var source: Source
 
     init(id: Int, type: String, status: String, json: JSONValue, dateLocal: Int64, modifiedLocal: Int64,
-         modifiedGMT: Int64, hasManualExcerpt: Bool, revisionCount: Int) {
+         modifiedGMT: Int64, hasManualExcerpt: Bool, revisionCount: Int, source: Source) {
         self.id = id
         self.type = type
         self.status = status
@@ -27,10 +36,13 @@ struct PostRecord: Sendable {
         self.modifiedGMT = modifiedGMT
         self.hasManualExcerpt = hasManualExcerpt
         self.revisionCount = revisionCount
+        self.source = source
     }
 
     /// Adopts a post object as some WordPress served it (a fixture). Its timestamps are taken from
-    /// its own `modified`/`modified_gmt`, whatever the fake site's offset.
+    /// its own `modified`/`modified_gmt`, whatever the fake site's offset. Its stored text is its
+    /// `raw` fields if it has them (an `edit` fixture), else the rendered title and content and an
+    /// empty excerpt, which is as near as a `view` fixture allows.
     init(adopting json: JSONValue, id: Int, offsetSeconds: Int, now: Int64) {
         let local = json["modified"]?.stringValue.flatMap(WPTime.parseWallClock)
         let gmt = json["modified_gmt"]?.stringValue.flatMap(WPTime.parseWallClock)
@@ -40,7 +52,10 @@ struct PostRecord: Sendable {
             id: id, type: json["type"]?.stringValue ?? "post", status: json["status"]?.stringValue ?? "publish",
             json: json, dateLocal: json["date"]?.stringValue.flatMap(WPTime.parseWallClock) ?? modifiedLocal,
             modifiedLocal: modifiedLocal, modifiedGMT: modifiedGMT, hasManualExcerpt: true,
-            revisionCount: json["_links"]?["version-history"]?.arrayValue?.first?["count"]?.intValue ?? 0)
+            revisionCount: json["_links"]?["version-history"]?.arrayValue?.first?["count"]?.intValue ?? 0,
+            source: Source(title: json["title"]?["raw"]?.stringValue ?? json["title"]?["rendered"]?.stringValue ?? "",
+                           content: json["content"]?["raw"]?.stringValue ?? json["content"]?["rendered"]?.stringValue ?? "",
+                           excerpt: json["excerpt"]?["raw"]?.stringValue ?? ""))
     }
 
     var title: String { json["title"]?["rendered"]?.stringValue ?? "" }

@@ -1,18 +1,23 @@
-/// `WP_REST_Posts_Controller` for one post type, as an anonymous client meets it (WordPress 6.x).
+/// `WP_REST_Posts_Controller` for one post type (WordPress 6.x), as an anonymous client or a user
+/// signed in with an application password (an administrator, who may read and edit everything)
+/// meets it.
 struct PostsController {
     let type: PostTypeInfo
     let config: SiteConfig
     let state: SiteState
+    /// The signed-in user, or `nil` for an anonymous client.
+    let user: String?
 
     // MARK: - GET /wp/v2/<rest_base>
 
     func items(_ request: RESTRequest) -> RESTResult {
         let query: CollectionQuery
-        switch CollectionQuery.parse(request.query, type: type, supportsModifiedAfter: state.supportsModifiedAfter) {
-        case .failure(let error): return RESTResult(error: error, allowsGET: request.context != "edit")
+        switch CollectionQuery.parse(request.query, type: type, supportsModifiedAfter: state.supportsModifiedAfter,
+                                     canEditPosts: user != nil) {
+        case .failure(let error): return RESTResult(error: error, allowsGET: user != nil || request.context != "edit")
         case .success(let parsed): query = parsed
         }
-        if query.context == "edit" {
+        if query.context == "edit", user == nil {
             let error = WPError("rest_forbidden_context", "Sorry, you are not allowed to edit posts in this post type.",
                                 status: WPError.authorizationRequiredCode)
             return RESTResult(error: error, allowsGET: false)
@@ -41,7 +46,9 @@ struct PostsController {
 
         var headers = [(name: "X-WP-Total", value: String(total)), (name: "X-WP-TotalPages", value: String(maxPages))]
         if let link = paginationLink(query, maxPages: maxPages) { headers.append(("Link", link)) }
-        return RESTResult(data: .array(slice.map { $0.representation(context: query.context) }), headers: headers)
+        var result = RESTResult(data: .array(slice.map { represent($0, context: query.context) }), headers: headers)
+        result.lastModified = slice.lazy.map(\.modifiedGMT).max()
+        return result
     }
 
     /// The `prev`/`next` links, built from the sanitized query exactly as `get_items()` does with
@@ -68,7 +75,7 @@ struct PostsController {
             return RESTResult(error: .invalidParameters([("context", error)]), allowsGET: readable)
         }
         guard let record else { return RESTResult(error: Self.invalidID, allowsGET: false) }
-        if request.context == "edit" {
+        if request.context == "edit", user == nil {
             return RESTResult(error: WPError("rest_forbidden_context", "Sorry, you are not allowed to edit this post.",
                                              status: WPError.authorizationRequiredCode), allowsGET: false)
         }
@@ -78,8 +85,11 @@ struct PostsController {
                               allowsGET: false)
         }
         guard readable else { return RESTResult(error: .forbidden, allowsGET: false) }
-        let alternate = "<\(record.link)>; rel=\"alternate\"; type=text/html"
-        return RESTResult(data: record.representation(context: request.context), headers: [("Link", alternate)])
+        let data = represent(record, context: request.context)
+        let alternate = "<\(data["link"]?.stringValue ?? record.link)>; rel=\"alternate\"; type=text/html"
+        var result = RESTResult(data: data, headers: [("Link", alternate)])
+        result.lastModified = record.modifiedGMT
+        return result
     }
 
     // MARK: - Writes, which an anonymous client may never make
@@ -113,8 +123,14 @@ struct PostsController {
         return record
     }
 
-    /// `check_read_permission()` for a visitor: published posts, and attachments (`inherit`).
+    /// `check_read_permission()`: an administrator reads everything, trash included; a visitor
+    /// published posts, and attachments (`inherit`).
     private func isReadable(_ record: PostRecord) -> Bool {
-        record.status == "publish" || record.status == "inherit"
+        user != nil || record.status == "publish" || record.status == "inherit"
+    }
+
+    private func represent(_ record: PostRecord, context: String) -> JSONValue {
+        guard user != nil else { return record.representation(context: context) }
+        return EditorView(config: config).representation(of: record, context: context)
     }
 }

@@ -2,6 +2,8 @@
 /// index and `/wp/v2/types` (`WP_REST_Post_Types_Controller`), where clients learn `rest_base`.
 struct RESTIndex {
     let config: SiteConfig
+    /// `wp_is_application_passwords_available()`: https (never, here) or a `local` environment.
+    let applicationPasswordsAvailable: Bool
 
     /// The routes the fake serves, as the index lists them (arguments left out).
     private static let routes: [(route: String, namespace: String, methods: [String])] = [
@@ -27,15 +29,21 @@ struct RESTIndex {
             "gmt_offset": .number(gmtOffset),
             "timezone_string": .string(""),
             "namespaces": .array(["oembed/1.0", "wp/v2", "wp-site-health/v1", "wp-block-editor/v1"].map(JSONValue.string)),
-            // Application passwords need https or a "local" environment, so none are advertised
-            // here; an empty PHP array encodes as [] rather than {}.
-            "authentication": .array([]),
+            "authentication": authentication,
             "routes": routeData(Self.routes),
             "site_logo": .int(0),
             "site_icon": .int(0),
             "site_icon_url": .string(""),
             "_links": .object(["help": .array([.object(["href": .string("https://developer.wordpress.org/rest-api/")])])]),
         ]))
+    }
+
+    /// `rest_add_application_passwords_to_index()` adds where users authorize an application
+    /// when application passwords are available; otherwise the empty PHP array encodes as `[]`.
+    private var authentication: JSONValue {
+        guard applicationPasswordsAvailable else { return .array([]) }
+        let authorize = config.home + "/wp-admin/authorize-application.php"
+        return .object(["application-passwords": .object(["endpoints": .object(["authorization": .string(authorize)])])])
     }
 
     func namespaceIndex() -> RESTResult {

@@ -8,6 +8,11 @@ struct RESTResult: Sendable {
     var isError = false
     /// `nil` when no route matched, so no `Allow` header is sent at all.
     var allowsGET: Bool?
+    /// The methods of the matched route's handlers, which `Allow` lists for a user who passes
+    /// every permission check.
+    var routeMethods = ["GET"]
+    /// The newest `post_modified_gmt` among the posts returned, if any.
+    var lastModified: Int64?
 
     init(data: JSONValue, headers: [(name: String, value: String)] = [], allowsGET: Bool? = true) {
         self.data = data

@@ -1,7 +1,7 @@
 import Glibc
 import Synchronization
 
-/// The running server: listening socket, threads, sites and request log.
+/// The running server: listening socket, threads, sites, request log and counters.
 ///
 /// It is kept apart from the public `FakeWordPressServer` so that the threads' references do not
 /// keep that object alive: its `deinit` is what stops a server a test forgot to stop.
@@ -10,10 +10,17 @@ final class ServerCore: Sendable {
     private let listener: Int32
     private let latch: StopLatch
     private let state = Mutex(State())
+    /// Kept outside `state` so that counting never waits for the log or the site table.
+    private let requestTotal = Atomic<Int>(0)
+    private let byteTotal = Atomic<Int>(0)
 
     private struct State {
         var sites: [String: FakeSite] = [:]
         var requests: [FakeRequest] = []
+        var recordsRequests = true
+        /// Requests per site received and not yet answered, and the most there ever were at once.
+        var inFlight: [String: Int] = [:]
+        var peakInFlight: [String: Int] = [:]
         /// Open client sockets by connection number. Each is closed by its own thread only after
         /// leaving this table, so `stop()` never shuts down a descriptor number reused since.
         var sockets: [Int: Int32] = [:]
@@ -46,6 +53,19 @@ final class ServerCore: Sendable {
 
     func clearRequests() {
         state.withLock { $0.requests.removeAll() }
+    }
+
+    var recordsRequests: Bool {
+        get { state.withLock { $0.recordsRequests } }
+        set { state.withLock { $0.recordsRequests = newValue } }
+    }
+
+    var requestCount: Int { requestTotal.load(ordering: .relaxed) }
+
+    var bytesSent: Int { byteTotal.load(ordering: .relaxed) }
+
+    func maximumConcurrentRequests(forSite name: String) -> Int {
+        state.withLock { $0.peakInFlight[name] ?? 0 }
     }
 
     func register(_ site: FakeSite) {
@@ -112,7 +132,8 @@ final class ServerCore: Sendable {
     }
 
     private func serve(connection number: Int, descriptor: Int32) {
-        HTTPConnection(descriptor: descriptor, latch: latch) { [self] request in respond(to: request) }.run()
+        HTTPConnection(descriptor: descriptor, latch: latch, handler: { [self] request in respond(to: request) },
+                       wrote: { [self] count in byteTotal.add(count, ordering: .relaxed) }).run()
         state.withLock { state in
             state.sockets[number] = nil
             state.returned.append(number)
@@ -132,25 +153,47 @@ final class ServerCore: Sendable {
 
     // MARK: - Requests
 
-    /// Logs the request and hands it to the site named by the first path segment.
+    /// Hands the request to the site named by the first path segment, counting it as in flight
+    /// for that site until it is answered, and logs it (a site logs its own requests, once it
+    /// knows whether they were authenticated).
     private func respond(to request: HTTPRequest) -> HTTPResponse {
+        requestTotal.add(1, ordering: .relaxed)
         let path = PHPURL.decodePath(request.rawPath)
         let name = String(path.dropFirst().prefix { $0 != "/" })
         let site: FakeSite? = state.withLock { state in
-            state.requests.append(FakeRequest(method: request.method, target: request.target, headers: request.headers))
-            return path.hasPrefix("/") ? state.sites[name] : nil
+            guard path.hasPrefix("/"), let site = state.sites[name] else { return nil }
+            let current = state.inFlight[name, default: 0] + 1
+            state.inFlight[name] = current
+            state.peakInFlight[name] = max(state.peakInFlight[name, default: 0], current)
+            return site
         }
-        guard let site else { return Self.serverNotFound() }
+        guard let site else {
+            log(request, authenticatedUser: nil)
+            return Self.serverNotFound()
+        }
+        var response: HTTPResponse
         let remainder = String(path.dropFirst(1 + name.count))
-        guard !remainder.isEmpty else {
+        if remainder.isEmpty {
             // The site is a directory: the web server adds the slash, keeping the query.
+            log(request, authenticatedUser: nil)
             let query = request.rawQuery
-            return HTTPResponse(status: 301, headers: [
+            response = HTTPResponse(status: 301, headers: [
                 ("Location", site.url + (query.isEmpty ? "" : "?" + query)),
                 ("Content-Type", "text/html; charset=iso-8859-1"),
             ], body: Array("<html><body><h1>Moved Permanently</h1></body></html>\n".utf8))
+        } else {
+            response = site.respond(to: request, path: remainder) { [self] user in log(request, authenticatedUser: user) }
         }
-        return site.respond(method: request.method, path: remainder, rawQuery: request.rawQuery, headers: request.headers)
+        response.onAnswered = { [self] in state.withLock { $0.inFlight[name, default: 1] -= 1 } }
+        return response
+    }
+
+    private func log(_ request: HTTPRequest, authenticatedUser: String?) {
+        state.withLock { state in
+            guard state.recordsRequests else { return }
+            state.requests.append(FakeRequest(method: request.method, target: request.target, headers: request.headers,
+                                              authenticatedUser: authenticatedUser))
+        }
     }
 
     /// The web server's own 404, for paths outside every site.

@@ -8,6 +8,9 @@ struct SiteConfig: Sendable {
     /// The `gmt_offset` option, in seconds (WordPress allows fractional hours such as 5.5).
     let offsetSeconds: Int
 
+    /// `http://127.0.0.1:<port>`: `home` without the site's path.
+    var origin: String { String(home.dropLast(name.count + 1)) }
+
     /// `get_rest_url( null, $route )`. With plain permalinks this is `…/index.php?rest_route=/…`:
     /// WordPress appends `index.php` itself (so nginx need not redirect) and does not encode the route.
     func restURL(_ route: String = "/") -> String {

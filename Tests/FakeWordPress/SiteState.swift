@@ -11,6 +11,17 @@ struct SiteState: Sendable {
     /// `false` makes the site behave like WordPress before 5.7, which ignores `modified_after` and
     /// `modified_before` as unknown parameters.
     var supportsModifiedAfter = true
+    /// The "Disable REST API" plugin: anonymous REST requests are refused (`FakeSite.restDisabled`).
+    var restDisabled = false
+    /// No REST API at all: 404 pages, no discovery (`FakeSite.restRemoved`).
+    var restRemoved = false
+    /// A validating cache in front of WordPress (`FakeSite.sendsValidators`).
+    var sendsValidators = false
+    /// `wp_get_environment_type()`; only `local` lets application passwords work over plain http.
+    var environmentType = "production"
+    var applicationPasswords = ApplicationPasswords()
+    /// When the site was set up: the `Last-Modified` of a site that has no posts.
+    let createdGMT = WPTime.now()
 
     mutating func allocateID() -> Int {
         defer { nextID += 1 }
@@ -20,6 +31,12 @@ struct SiteState: Sendable {
     /// Takes an id a test chose, keeping the auto-increment above every id in use.
     mutating func claim(_ id: Int) {
         nextID = max(nextID, id + 1)
+    }
+
+    /// The newest `post_modified_gmt` on the site, which a validating cache takes as the
+    /// `Last-Modified` of responses that carry no post (the index, an empty page).
+    var lastModifiedGMT: Int64 {
+        posts.values.lazy.map(\.modifiedGMT).max() ?? createdGMT
     }
 
     func slugs(ofType type: String) -> Set<String> {

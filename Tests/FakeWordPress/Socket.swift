@@ -69,17 +69,42 @@ enum Socket {
         }
     }
 
-    /// Writes every byte (without raising SIGPIPE if the peer is gone); `false` on failure.
-    static func sendAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
+    /// Writes every byte (without raising SIGPIPE if the peer is gone), returning how many were
+    /// written: fewer than `bytes.count` means the connection failed.
+    static func sendAll(_ descriptor: Int32, _ bytes: some Collection<UInt8>) -> Int {
+        let bytes = Array(bytes)
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes {
                 send(descriptor, $0.baseAddress?.advanced(by: offset), bytes.count - offset, Int32(MSG_NOSIGNAL))
             }
             if written < 0, errno == EINTR { continue }
-            guard written > 0 else { return false }
+            guard written > 0 else { break }
             offset += written
         }
-        return true
+        return offset
+    }
+
+    enum Pause {
+        case elapsed
+        case stopped
+        case peerClosed
+    }
+
+    /// Sleeps up to `milliseconds`, waking early when the server stops or the client closes its
+    /// end, for responses written slowly on purpose.
+    static func pause(_ descriptor: Int32, milliseconds: Int32, unless latch: StopLatch) -> Pause {
+        // POLLRDHUP (peer closed or shut down writing) is Linux's 0x2000; Glibc's module map
+        // does not export it. Not POLLIN: a pipelined next request is no reason to wake.
+        let peerHangUp: Int16 = 0x2000
+        var fds = [pollfd(fd: descriptor, events: peerHangUp, revents: 0),
+                   pollfd(fd: latch.readDescriptor, events: Int16(POLLIN), revents: 0)]
+        while true {
+            let ready = poll(&fds, 2, milliseconds)
+            if ready < 0, errno == EINTR { continue }
+            if ready == 0 { return .elapsed }
+            if ready < 0 || fds[1].revents != 0 { return .stopped }
+            return .peerClosed
+        }
     }
 }

@@ -17,6 +17,12 @@ final class StopLatch: Sendable {
         writeDescriptor = descriptors[1]
     }
 
+    /// Whether `signal()` was called, without waiting.
+    var isSignalled: Bool {
+        var fds = pollfd(fd: readDescriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&fds, 1, 0) > 0
+    }
+
     func signal() {
         var byte: UInt8 = 1
         _ = write(writeDescriptor, &byte, 1)

@@ -2,7 +2,8 @@ import Foundation
 
 /// The HTML a site's theme renders: front page, single posts and the 404 page. Every one carries
 /// the `Link: <…>; rel="https://api.w.org/"` header (`rest_output_link_header`, hooked on
-/// `template_redirect`) unless the site was told not to send it, and the matching `<link>` tag.
+/// `template_redirect`) unless the site was told not to send it, and the matching `<link>` tag
+/// (`rest_output_link_wp_head`); a site whose REST API was removed has neither.
 struct ThemePages {
     let config: SiteConfig
     let state: SiteState
@@ -27,10 +28,10 @@ struct ThemePages {
     private func single(_ post: PostRecord?) -> HTTPResponse {
         guard let post, post.status == "publish" else { return notFound() }
         let route = post.type == "page" ? "wp/v2/pages/\(post.id)" : "wp/v2/posts/\(post.id)"
-        let extra = [
-            (name: "Link", value: "<\(config.restURL(route))>; rel=\"alternate\"; title=\"JSON\"; type=\"application/json\""),
-            (name: "Link", value: "<\(config.home)/?p=\(post.id)>; rel=shortlink"),
-        ]
+        var extra = [(name: "Link", value: "<\(config.home)/?p=\(post.id)>; rel=shortlink")]
+        if !state.restRemoved {
+            extra.insert(("Link", "<\(config.restURL(route))>; rel=\"alternate\"; title=\"JSON\"; type=\"application/json\""), at: 0)
+        }
         return page(status: 200, title: "\(post.title) &#8211; \(Self.escape(config.name))",
                     bodyClass: "\(post.type)-template-default single postid-\(post.id)",
                     content: "<article>\n<h1>\(post.title)</h1>\n\(post.renderedContent)</article>", extraHeaders: extra)
@@ -44,8 +45,9 @@ struct ThemePages {
     private func page(status: Int, title: String, bodyClass: String, content: String,
                       extraHeaders: [(name: String, value: String)] = []) -> HTTPResponse {
         var headers: [(name: String, value: String)] = []
-        if config.sendsLinkHeader { headers.append(config.apiLinkHeader) }
+        if config.sendsLinkHeader, !state.restRemoved { headers.append(config.apiLinkHeader) }
         headers += extraHeaders
+        let discovery = state.restRemoved ? "" : "<link rel=\"https://api.w.org/\" href=\"\(Self.escape(config.restURL()))\" />\n"
         headers.append(("Content-Type", "text/html; charset=UTF-8"))
         let html = """
             <!DOCTYPE html>
@@ -53,8 +55,7 @@ struct ThemePages {
             <head>
             <meta charset="UTF-8" />
             <title>\(title)</title>
-            <link rel="https://api.w.org/" href="\(Self.escape(config.restURL()))" />
-            </head>
+            \(discovery)</head>
             <body class="\(bodyClass)">
             \(content)
             </body>

@@ -22,7 +22,8 @@ struct WPError: Error, Sendable {
         .object(["code": .string(code), "message": .string(message), "data": data])
     }
 
-    /// `rest_authorization_required_code()`: every client of the fake is anonymous, so 401.
+    /// `rest_authorization_required_code()`: 401 for an anonymous client, the only kind the fake
+    /// ever refuses (a signed-in user is an administrator, allowed every read).
     static let authorizationRequiredCode = 401
 
     static let noRoute = WPError(

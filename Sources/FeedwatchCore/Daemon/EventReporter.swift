@@ -4,13 +4,17 @@ import Logging
 /// reported: the last step of the pipeline, so an event is never reported
 /// before its version is stored.
 ///
-/// Every event leaves through `flush()`, one flush at a time, so an event is
-/// never written twice by this process, and one the journal refused is retried
-/// by the next flush.
+/// Every event leaves through `flush()`. Flushes run one after another, never
+/// interleaved (an actor alone would let a second flush in while the first
+/// awaits the database, and both would write the same events), so this process
+/// never writes an event twice, and one the journal refused is retried by the
+/// next flush.
 public actor EventReporter {
     private let store: Store
     private let journal: JournalWriter
     private let logger: Logger
+    /// The newest flush; each new one waits for it before reading the outbox.
+    private var lastFlush: Task<StoreError?, Never>?
     private static let batchSize = 500
 
     public init(store: Store, journal: JournalWriter, logger: Logger) {
@@ -22,21 +26,13 @@ public actor EventReporter {
     /// Reports every event in the outbox: those just committed, and those an
     /// earlier run committed but did not get to report.
     public func flush() async throws(StoreError) {
-        while true {
-            let pending = try await store.unemittedEvents(limit: Self.batchSize)
-            var written: [Int64] = []
-            for item in pending {
-                do {
-                    try journal.write(item.event)
-                    written.append(item.id)
-                } catch {
-                    logger.error("\(error); \(pending.count - written.count) events wait in the database for the next try")
-                    break
-                }
-            }
-            try await store.markEmitted(written)
-            if written.count < Self.batchSize { return }
+        let previous = lastFlush
+        let current = Task { [store, journal, logger] in
+            _ = await previous?.value
+            return await Self.drain(store: store, journal: journal, logger: logger)
         }
+        lastFlush = current
+        if let error = await current.value { throw error }
     }
 
     /// Flushes when a transaction committed events, the common case after a write.
@@ -50,6 +46,28 @@ public actor EventReporter {
             try await flush()
         } catch {
             logger.error("\(error)")
+        }
+    }
+
+    private static func drain(store: Store, journal: JournalWriter, logger: Logger) async -> StoreError? {
+        do {
+            while true {
+                let pending = try await store.unemittedEvents(limit: batchSize)
+                var written: [Int64] = []
+                for item in pending {
+                    do {
+                        try journal.write(item.event)
+                        written.append(item.id)
+                    } catch {
+                        logger.error("\(error); \(pending.count - written.count) events wait in the database for the next try")
+                        break
+                    }
+                }
+                try await store.markEmitted(written)
+                if written.count < batchSize { return nil }
+            }
+        } catch {
+            return error
         }
     }
 }

@@ -108,6 +108,9 @@ final class CurlTransfer: @unchecked Sendable {
              CURLE_SEND_ERROR, CURLE_GOT_NOTHING:
             kind = .connectionFailed
             message = "cannot reach the server: \(detail)"
+        case CURLE_PARTIAL_FILE:
+            kind = .connectionFailed
+            message = "the connection closed before the whole response arrived: \(detail)"
         case CURLE_OPERATION_TIMEDOUT:
             kind = .timedOut
             message = "no complete answer within \(Self.milliseconds(request.timeout) / 1000)s: \(detail)"

@@ -10,6 +10,26 @@ enum ResponseBody {
         return slice
     }
 
+    /// Where the JSON may start in a body that has something before it, such as
+    /// a PHP warning a site with `display_errors` on prints first: the body
+    /// itself, then each `[` or `{` that begins a line or follows a tag, up to a
+    /// few. The caller decodes each until one is valid.
+    static func jsonCandidates(of body: [UInt8]) -> [ArraySlice<UInt8>] {
+        let start = jsonStart(of: body)
+        var candidates = [start]
+        guard let first = start.first, first != UInt8(ascii: "["), first != UInt8(ascii: "{") else { return candidates }
+        var index = start.startIndex
+        while index < start.endIndex, candidates.count < 8 {
+            let byte = start[index]
+            if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{"),
+               index > start.startIndex, [UInt8(ascii: "\n"), UInt8(ascii: ">")].contains(start[index - 1]) {
+                candidates.append(start[index...])
+            }
+            index += 1
+        }
+        return candidates
+    }
+
     /// Why a body is not the JSON list expected, e.g. "the server sent HTML instead of JSON".
     static func describe(_ response: HTTPResponse) -> String {
         let start = jsonStart(of: response.body)

@@ -1,0 +1,114 @@
+import FakeWordPress
+@testable import FeedwatchCore
+import Foundation
+import GRDB
+import Logging
+import Testing
+import TestSupport
+
+/// What real servers send, from one site of two: the hostile site fails with one
+/// clear error (or is tolerated), its stored data stays as it was, and the
+/// other site on the same server goes on being watched.
+@Suite(.serialized) struct HostileServerTests {
+    private struct Farm {
+        let server: FakeWordPressServer
+        let hostile: FakeSite
+        let healthy: FakeSite
+        let directory: TemporaryDirectory
+        let engine: Engine
+
+        init(_ purpose: String, timeout: Duration = .seconds(30)) async throws {
+            server = try FakeWordPressServer()
+            hostile = server.addSite(uniqueSiteName("\(purpose)-bad"))
+            healthy = server.addSite(uniqueSiteName("\(purpose)-ok"))
+            hostile.addGeneratedPosts(3)
+            healthy.addGeneratedPosts(3)
+            directory = try TemporaryDirectory()
+            let sites = [hostile, healthy].map { SiteConfiguration(name: $0.name, url: $0.url, timeout: timeout) }
+            engine = try Engine(configuration: Configuration(source: "test", sites: sites),
+                                databasePath: directory.file("feedwatch.db"), environment: [:], logger: Logger(label: "test"))
+            let failures = await Poller(syncers: sites.map(engine.syncer)).pollOnce()
+            #expect(failures.isEmpty, "\(failures)")
+        }
+
+        /// Edits one post on each site, polls both, returns the hostile site's error.
+        func pollAfterEdits() async throws -> String? {
+            healthy.edit(1, title: "Healthy edit")
+            hostile.edit(1, title: "Hostile edit")
+            let failures = await Poller(syncers: engine.configuration.sites.map(engine.syncer)).pollOnce()
+            #expect(!failures.contains { $0.site == healthy.name }, "\(failures)")
+            let revised = try JournalReader.entries(site: healthy.name, atLeast: 2).filter { $0["FEEDWATCH_EVENT"] == "revised" }
+            #expect(revised.count == 1, "the healthy site's edit is reported")
+            return failures.first { $0.site == hostile.name }?.error
+        }
+
+        /// Every stored version of the hostile site, to prove nothing changed.
+        func hostileVersions() async throws -> [String] {
+            let name = hostile.name
+            return try await engine.store.read("versions") { db in
+                try String.fetchAll(db, sql: """
+                    SELECT v.post_id || ':' || v.number || ':' || v.hash FROM version v JOIN site s ON s.id = v.site_id
+                    WHERE s.name = ? ORDER BY 1
+                    """, arguments: [name])
+            }
+        }
+
+        func shutdown() async {
+            await engine.shutdown()
+            server.stop()
+        }
+    }
+
+    @Test(arguments: [
+        (FakeFault.htmlInsteadOfJSON, "the server sent HTML instead of JSON"),
+        (.truncatedBody, "the connection closed before the whole response arrived"),
+        (.dropConnection, "cannot reach the server"),
+        (.status(401), "HTTP 401"),
+        (.status(500), "HTTP 500"),
+    ])
+    func faultGivesOneClearErrorAndChangesNothing(fault: FakeFault, expected: String) async throws {
+        let farm = try await Farm("fault")
+        let before = try await farm.hostileVersions()
+        farm.hostile.injectFault(fault, times: 3)
+        let error = try #require(try await farm.pollAfterEdits())
+        #expect(error.contains(expected), "\(error)")
+        #expect(error.contains(farm.hostile.url), "the error names the address: \(error)")
+        #expect(try await farm.hostileVersions() == before)
+        await farm.shutdown()
+    }
+
+    @Test(arguments: [FakeFault.byteOrderMark, .phpWarning])
+    func noiseBeforeValidJSONIsTolerated(fault: FakeFault) async throws {
+        let farm = try await Farm("noise")
+        farm.hostile.injectFault(fault, times: 2)
+        #expect(try await farm.pollAfterEdits() == nil)
+        let events = try JournalReader.entries(site: farm.hostile.name, atLeast: 2).compactMap { $0["FEEDWATCH_EVENT"] }
+        #expect(events == ["baseline", "revised"])
+        await farm.shutdown()
+    }
+
+    @Test func refusedConnectionIsOneSiteError() async throws {
+        let server = try FakeWordPressServer()
+        let url = "http://127.0.0.1:\(server.port)/nothing-here/"
+        server.stop()
+        let directory = try TemporaryDirectory()
+        let site = SiteConfiguration(name: uniqueSiteName("refused"), url: url)
+        let engine = try Engine(configuration: Configuration(source: "test", sites: [site]),
+                                databasePath: directory.file("feedwatch.db"), environment: [:], logger: Logger(label: "test"))
+        let error = try #require(await engine.syncer(for: site).sync().error)
+        #expect(error.hasPrefix("\(url): cannot reach the server"), "\(error)")
+        await engine.shutdown()
+    }
+
+    @Test func selfSignedCertificateIsRefusedAndSaysSo() async throws {
+        let tls = try SelfSignedTLSServer()
+        defer { tls.stop() }
+        let directory = try TemporaryDirectory()
+        let site = SiteConfiguration(name: uniqueSiteName("tls"), url: "https://127.0.0.1:\(tls.port)/")
+        let engine = try Engine(configuration: Configuration(source: "test", sites: [site]),
+                                databasePath: directory.file("feedwatch.db"), environment: [:], logger: Logger(label: "test"))
+        let error = try #require(await engine.syncer(for: site).sync().error)
+        #expect(error.contains("TLS failed, the certificate was not accepted"), "\(error)")
+        await engine.shutdown()
+    }
+}
