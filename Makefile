@@ -9,17 +9,25 @@ CONFIG      ?= /etc/feedwatch.json
 STATIC_SCRATCH := .build-static
 RELEASE_BIN := $(STATIC_SCRATCH)/release/feedwatch
 
-# Runtime and build dependencies (Debian names).
+# Runtime and build dependencies (Debian names); the tests also need openssl
+# (a self-signed TLS server) and systemd's journald.
 DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libsystemd-dev systemd curl ca-certificates
+TEST_PACKAGES := openssl
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release install uninstall test journal clean
+.PHONY: all deps test-deps install-packages build release install uninstall test journal clean
 
 all: build
 
 deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES) $(TEST_PACKAGES)"
+
+install-packages:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:" $$missing; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
@@ -64,7 +72,7 @@ journal:
 		[ -S /run/systemd/journal/socket ] || { echo "systemd-journald did not start"; exit 1; }; \
 	fi
 
-test: deps journal
+test: test-deps journal
 	swift build --build-tests
 	swift test --skip-build --no-parallel
 
