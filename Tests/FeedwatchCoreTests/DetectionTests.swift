@@ -17,14 +17,25 @@ import TestSupport
         #expect(post.categories?.isEmpty == false)
     }
 
-    @Test func missingOptionalFieldsAndWrongTypesAreTolerated() throws {
-        let json = #"{"id": 7, "title": "plain string title", "author": "not a number", "tags": [1, 2]}"#
+    @Test func missingOptionalFieldsAreToleratedAndPlainStringTitlesAccepted() throws {
+        let json = #"{"id": 7, "title": "plain string title", "tags": [1, 2]}"#
         let post = try JSONDecoder().decode(WordPressPost.self, from: Data(json.utf8))
         #expect(post.id == 7)
         #expect(post.title == "plain string title")
         #expect(post.author == nil)
         #expect(post.tags == [1, 2])
         #expect(post.modifiedGMT == nil)
+    }
+
+    @Test func aFieldOfTheWrongTypeFailsThePageAndNamesThePostAndField() {
+        let body = #"[{"id": 1}, {"id": 2, "author": "admin"}]"#
+        let response = HTTPResponse(status: 200, headers: HTTPHeaders(), body: Array(body.utf8), url: "http://127.0.0.1/x")
+        do {
+            _ = try PostPage(decoding: response)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == #"http://127.0.0.1/x: HTTP 200 but post 2 has "author" of the wrong type"#)
+        }
     }
 
     @Test func entriesWithoutANumericIdAreSkippedNotThePage() throws {

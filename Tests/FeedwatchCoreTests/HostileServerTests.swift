@@ -65,6 +65,10 @@ import TestSupport
         (.dropConnection, "cannot reach the server"),
         (.status(401), "HTTP 401"),
         (.status(500), "HTTP 500"),
+        (.redirectLoop, "more than 5 redirects"),
+        (.invalidUTF8, "the body is not valid UTF-8"),
+        (.wrongTypes, "of the wrong type"),
+        (.oversizedBody(bytes: 40 << 20), "the response is larger than the limit of 33554432 bytes"),
     ])
     func faultGivesOneClearErrorAndChangesNothing(fault: FakeFault, expected: String) async throws {
         let farm = try await Farm("fault")
@@ -74,6 +78,43 @@ import TestSupport
         #expect(error.contains(expected), "\(error)")
         #expect(error.contains(farm.hostile.url), "the error names the address: \(error)")
         #expect(try await farm.hostileVersions() == before)
+        await farm.shutdown()
+    }
+
+    @Test func aServerSendingOneByteASecondTimesOut() async throws {
+        let farm = try await Farm("slow", timeout: .seconds(2))
+        let before = try await farm.hostileVersions()
+        farm.hostile.injectFault(.slowBody(bytesPerSecond: 1), times: 3)
+        let start = ContinuousClock.now
+        let error = try #require(try await farm.pollAfterEdits())
+        #expect(error.contains("no complete answer within 2s"), "\(error)")
+        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(try await farm.hostileVersions() == before)
+        await farm.shutdown()
+    }
+
+    @Test func restDisabledByASecurityPluginSaysSo() async throws {
+        let farm = try await Farm("disabled")
+        farm.hostile.restDisabled = true
+        let error = try #require(try await farm.pollAfterEdits())
+        #expect(error.contains("HTTP 401 (rest_cannot_access"), "\(error)")
+        #expect(error.contains("refuses anonymous REST requests"), "\(error)")
+        await farm.shutdown()
+    }
+
+    @Test func restRemovedEverywhereAsksWhetherThisIsWordPress() async throws {
+        let farm = try await Farm("removed")
+        farm.hostile.restRemoved = true
+        let error = try #require(try await farm.pollAfterEdits())
+        #expect(error.contains("no WordPress REST API found"), "\(error)")
+        await farm.shutdown()
+    }
+
+    @Test func oneRequestAtATimePerSite() async throws {
+        let farm = try await Farm("polite")
+        farm.hostile.addGeneratedPosts(450)
+        _ = await Poller(syncers: farm.engine.configuration.sites.map(farm.engine.syncer)).pollOnce(full: true)
+        #expect(farm.server.maximumConcurrentRequests(forSite: farm.hostile) == 1)
         await farm.shutdown()
     }
 

@@ -19,6 +19,10 @@ public struct PostPage: Sendable {
         guard let body = candidates.first, !body.isEmpty else {
             throw .unexpectedBody(url: response.url, status: response.status, reason: "the body is empty")
         }
+        if let offset = ResponseBody.firstInvalidUTF8(in: body) {
+            throw .unexpectedBody(url: response.url, status: response.status,
+                                  reason: "the body is not valid UTF-8 (byte \(offset))")
+        }
         var firstError: (any Error)?
         for candidate in candidates where candidate.first == UInt8(ascii: "[") {
             do {
@@ -27,6 +31,8 @@ public struct PostPage: Sendable {
                 skipped = entries.count - posts.count
                 totalPages = response.headers["X-WP-TotalPages"].flatMap { Int($0.trimmingWhitespace()) }
                 return
+            } catch let error as WrongField {
+                throw .unexpectedBody(url: response.url, status: response.status, reason: error.description)
             } catch {
                 firstError = firstError ?? error
             }
@@ -38,10 +44,41 @@ public struct PostPage: Sendable {
         throw .unexpectedBody(url: response.url, status: response.status, reason: ResponseBody.describe(response))
     }
 
+    /// One element of the list: a post, or something without a numeric id,
+    /// which is skipped. A post whose fields have the wrong types fails the page.
     private struct Entry: Decodable {
         let post: WordPressPost?
+
+        private struct Identified: Decodable { let id: Int }
+
         init(from decoder: any Decoder) throws {
-            post = try? WordPressPost(from: decoder)
+            guard let identified = try? Identified(from: decoder) else {
+                post = nil
+                return
+            }
+            do {
+                post = try WordPressPost(from: decoder)
+            } catch {
+                throw WrongField(id: identified.id, error: error)
+            }
+        }
+    }
+}
+
+/// A post with a field of the wrong type, named for the administrator.
+struct WrongField: Error, CustomStringConvertible {
+    let id: Int
+    let error: any Error
+
+    var description: String {
+        guard let decoding = error as? DecodingError else { return "post \(id): \(error)" }
+        switch decoding {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context),
+             .keyNotFound(_, let context):
+            let field = context.codingPath.filter { $0.intValue == nil }.map(\.stringValue).joined(separator: ".")
+            return "post \(id) has \(field.isEmpty ? "a field" : "\"\(field)\"") of the wrong type"
+        @unknown default:
+            return "post \(id): \(error)"
         }
     }
 }

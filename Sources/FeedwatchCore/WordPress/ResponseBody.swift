@@ -30,6 +30,20 @@ enum ResponseBody {
         return candidates
     }
 
+    /// The offset of the first byte that is not valid UTF-8, if any: JSON must be UTF-8.
+    static func firstInvalidUTF8(in bytes: ArraySlice<UInt8>) -> Int? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
+    }
+
     /// Why a body is not the JSON list expected, e.g. "the server sent HTML instead of JSON".
     static func describe(_ response: HTTPResponse) -> String {
         let start = jsonStart(of: response.body)

@@ -1,5 +1,6 @@
-/// A post as the REST API returns it, decoded tolerantly: every field but `id`
-/// may be missing or of an unexpected type without losing the rest of the post.
+/// A post as the REST API returns it. Every field but `id` may be missing; a
+/// field of the wrong type is an error, so that a broken response is reported
+/// instead of being stored as a revision with empty fields.
 public struct WordPressPost: Sendable, Decodable {
     public var id: Int
     public var modifiedGMT: String?
@@ -40,24 +41,27 @@ public struct WordPressPost: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(Int.self, forKey: .id)
-        modifiedGMT = try? container.decodeIfPresent(String.self, forKey: .modifiedGMT)
-        status = try? container.decodeIfPresent(String.self, forKey: .status)
-        slug = try? container.decodeIfPresent(String.self, forKey: .slug)
-        link = try? container.decodeIfPresent(String.self, forKey: .link)
-        title = Self.rendered(container, .title)
-        content = Self.rendered(container, .content)
-        excerpt = Self.rendered(container, .excerpt)
-        author = try? container.decodeIfPresent(Int.self, forKey: .author)
-        featuredMedia = try? container.decodeIfPresent(Int.self, forKey: .featuredMedia)
-        categories = try? container.decodeIfPresent([Int].self, forKey: .categories)
-        tags = try? container.decodeIfPresent([Int].self, forKey: .tags)
+        modifiedGMT = try container.decodeIfPresent(String.self, forKey: .modifiedGMT)
+        status = try container.decodeIfPresent(String.self, forKey: .status)
+        slug = try container.decodeIfPresent(String.self, forKey: .slug)
+        link = try container.decodeIfPresent(String.self, forKey: .link)
+        title = try Self.rendered(container, .title)
+        content = try Self.rendered(container, .content)
+        excerpt = try Self.rendered(container, .excerpt)
+        author = try container.decodeIfPresent(Int.self, forKey: .author)
+        featuredMedia = try container.decodeIfPresent(Int.self, forKey: .featuredMedia)
+        categories = try container.decodeIfPresent([Int].self, forKey: .categories)
+        tags = try container.decodeIfPresent([Int].self, forKey: .tags)
     }
 
     private struct Rendered: Decodable { var rendered: String? }
 
     /// `{"rendered": "…"}` as WordPress sends it, or a plain string as some plugins do.
-    private static func rendered(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) -> String? {
-        if let object = try? container.decodeIfPresent(Rendered.self, forKey: key) { return object.rendered }
-        return try? container.decodeIfPresent(String.self, forKey: key)
+    private static func rendered(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> String? {
+        do {
+            return try container.decodeIfPresent(Rendered.self, forKey: key)?.rendered
+        } catch DecodingError.typeMismatch {
+            return try container.decodeIfPresent(String.self, forKey: key)
+        }
     }
 }
