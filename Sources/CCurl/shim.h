@@ -10,6 +10,7 @@
 typedef size_t (*feedwatch_curl_data_callback)(char *, size_t, size_t, void *);
 
 static inline long feedwatch_curl_global_default(void) { return CURL_GLOBAL_DEFAULT; }
+static inline long feedwatch_curlauth_basic(void) { return (long)CURLAUTH_BASIC; }
 
 static inline CURLcode feedwatch_easy_setopt_long(CURL *h, CURLoption o, long v) {
     return curl_easy_setopt(h, o, v);

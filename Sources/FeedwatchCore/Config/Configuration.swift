@@ -50,6 +50,8 @@ public struct SiteConfiguration: Sendable, Equatable {
     /// Regular expressions removed from content before hashing.
     public var ignore: [String]
     public var enabled: Bool
+    /// An application password, for sites that show drafts and private posts to it.
+    public var auth: SiteAuthentication?
 
     public static let defaultInterval = Duration.seconds(300)
     public static let minimumInterval = Duration.seconds(10)
@@ -61,7 +63,7 @@ public struct SiteConfiguration: Sendable, Equatable {
     public init(
         name: String, url: String, interval: Duration = defaultInterval, types: [String] = defaultTypes,
         timeout: Duration = defaultTimeout, reconcile: Duration = defaultReconcile, verify: Duration = defaultVerify,
-        ignore: [String] = [], enabled: Bool = true
+        ignore: [String] = [], enabled: Bool = true, auth: SiteAuthentication? = nil
     ) {
         self.name = name
         self.url = url
@@ -72,5 +74,6 @@ public struct SiteConfiguration: Sendable, Equatable {
         self.verify = verify
         self.ignore = ignore
         self.enabled = enabled
+        self.auth = auth
     }
 }

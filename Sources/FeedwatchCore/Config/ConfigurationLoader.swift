@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Reads and validates a configuration file, collecting every problem rather
 /// than stopping at the first.
 public enum ConfigurationLoader {
@@ -11,7 +7,7 @@ public enum ConfigurationLoader {
     public static func load(path: String) throws(ConfigurationError) -> Configuration {
         let bytes: [UInt8]
         do {
-            bytes = try readFile(path)
+            bytes = try FileContents.read(path, limit: maximumFileSize)
         } catch {
             throw ConfigurationError(source: path, problems: [.init(path: "", message: error.description)])
         }
@@ -32,34 +28,4 @@ public enum ConfigurationLoader {
         }
         return configuration
     }
-
-    private static func readFile(_ path: String) throws(FileReadError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FileReadError(errno: errno) }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FileReadError(errno: errno)
-            }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: chunk[..<count])
-            if bytes.count > maximumFileSize {
-                throw FileReadError(message: "larger than \(maximumFileSize >> 20) MiB; is this the right file?")
-            }
-        }
-    }
-}
-
-private struct FileReadError: Error, CustomStringConvertible {
-    let description: String
-
-    init(errno code: Int32) {
-        description = "cannot read the file: \(String(cString: strerror(code)))"
-    }
-
-    init(message: String) { description = message }
 }

@@ -14,9 +14,9 @@ struct ConfigurationValidator {
     private static let siteKeys = ["name", "url"] + sharedSiteKeys
     private static let defaultsKeys = sharedSiteKeys + ["concurrency"]
     /// Keys of the product contract that this version does not implement yet. They
-    /// are refused, not ignored, so nobody believes a site is authenticated or a
-    /// webhook is called when it is not.
-    private static let plannedKeys: Set<String> = ["auth", "notify"]
+    /// are refused, not ignored, so nobody believes a webhook is called when it is not.
+    private static let plannedKeys: Set<String> = ["notify"]
+    private static let authKeys = ["username", "passwordFile", "credential"]
 
     mutating func validate(_ document: JSONValue, source: String) -> Configuration? {
         guard let top = members(of: document, at: "", expected: "an object with a \"sites\" list") else { return nil }
@@ -108,6 +108,7 @@ struct ConfigurationValidator {
         }
         if let types = object["types"] { site.types = validateTypes(types, at: "\(path).types") ?? site.types }
         if let ignore = object["ignore"] { site.ignore = validateIgnore(ignore, at: "\(path).ignore") ?? site.ignore }
+        if let auth = object["auth"] { site.auth = validateAuth(auth, at: "\(path).auth") }
         if let enabled = object["enabled"] {
             if case .bool(let flag) = enabled { site.enabled = flag } else {
                 report("\(path).enabled", "expected true or false, found \(enabled.kindDescription)")
@@ -166,6 +167,42 @@ struct ConfigurationValidator {
             report(path, "\(text) is not a whole number of seconds \(DurationText.example)")
         default:
             report(path, "expected a duration such as \"5m\" or a number of seconds, found \(value.kindDescription)")
+        }
+        return nil
+    }
+
+    private mutating func validateAuth(_ value: JSONValue, at path: String) -> SiteAuthentication? {
+        if case .object(let list) = value, list.contains(where: { $0.key == "password" }) {
+            report("\(path).password", "inline passwords are not allowed; put the application password in a file "
+                + "readable only by feedwatch and name it with \"passwordFile\" (or \"credential\" under systemd)")
+            return nil
+        }
+        guard let object = members(of: value, at: path, expected: "an object with \"username\" and \"passwordFile\"",
+                                   allowedKeys: Self.authKeys)
+        else { return nil }
+        guard case .string(let username)? = object["username"], !username.isEmpty else {
+            report(path, "missing \"username\": the WordPress user the application password belongs to")
+            return nil
+        }
+        switch (object["passwordFile"], object["credential"]) {
+        case (.string(let file)?, nil):
+            guard file.hasPrefix("/") else {
+                report("\(path).passwordFile", "\"\(file)\" must be an absolute path")
+                return nil
+            }
+            return SiteAuthentication(username: username, secret: .file(file))
+        case (nil, .string(let name)?):
+            guard !name.isEmpty, !name.contains("/") else {
+                report("\(path).credential", "\"\(name)\" must be a credential name as in LoadCredential=, without '/'")
+                return nil
+            }
+            return SiteAuthentication(username: username, secret: .credential(name))
+        case (nil, nil):
+            report(path, "missing \"passwordFile\" (or \"credential\"): where the application password is kept")
+        case (.some, .some):
+            report(path, "give either \"passwordFile\" or \"credential\", not both")
+        default:
+            report(path, "\"passwordFile\" and \"credential\" take a string")
         }
         return nil
     }

@@ -7,6 +7,7 @@ public struct Engine: Sendable {
     public let store: Store
     public let http: HTTPClient
     public let reporter: EventReporter
+    private let environment: [String: String]
     private let logger: Logger
 
     /// - Parameter databasePath: `--database`, which wins over the file's `database`.
@@ -16,6 +17,7 @@ public struct Engine: Sendable {
         let path = databasePath ?? configuration.databasePath
             ?? Configuration.defaultDatabasePath(environment: environment)
         self.configuration = configuration
+        self.environment = environment
         self.logger = logger
         do {
             store = try Store(path: path)
@@ -28,10 +30,23 @@ public struct Engine: Sendable {
             throw .http(error)
         }
         reporter = EventReporter(store: store, journal: JournalWriter.detect(), logger: logger)
+        warnAboutExposedPasswords()
     }
 
     public func syncer(for site: SiteConfiguration) -> SiteSyncer {
-        SiteSyncer(site: site, store: store, http: http, reporter: reporter, logger: logger)
+        SiteSyncer(site: site, store: store, http: http, reporter: reporter, environment: environment, logger: logger)
+    }
+
+    private func warnAboutExposedPasswords() {
+        for site in configuration.sites {
+            guard let auth = site.auth, case .success(let path) = auth.passwordPath(environment: environment),
+                  FileContents.isReadableByOthers(path)
+            else { continue }
+            logger.warning("""
+                \(path) (the application password of \(site.name)) is readable by group or others; \
+                chmod 600 it, or chmod 640 with a group only feedwatch belongs to
+                """)
+        }
     }
 
     /// The enabled sites, or the named ones (enabled or not).

@@ -5,15 +5,20 @@ import Logging
 public struct SiteSyncer: Sendable {
     public let site: SiteConfiguration
     private let store: Store
-    private let wordpress: WordPressClient
+    private let http: HTTPClient
     private let reporter: EventReporter
+    private let environment: [String: String]
     private let logger: Logger
 
-    public init(site: SiteConfiguration, store: Store, http: HTTPClient, reporter: EventReporter, logger: Logger) {
+    public init(
+        site: SiteConfiguration, store: Store, http: HTTPClient, reporter: EventReporter,
+        environment: [String: String] = [:], logger: Logger
+    ) {
         self.site = site
         self.store = store
-        self.wordpress = WordPressClient(http: http, timeout: site.timeout)
+        self.http = http
         self.reporter = reporter
+        self.environment = environment
         var logger = logger
         logger[metadataKey: "site"] = "\(site.name)"
         self.logger = logger
@@ -53,11 +58,16 @@ public struct SiteSyncer: Sendable {
     }
 
     private func syncCollections(of record: SiteRecord, full: Bool) async throws(SyncError) {
+        let credentials = try credentials()
+        if credentials != nil, !site.url.hasPrefix("https:"), !WordPressClient.isLoopback(site.url) {
+            throw .wordpress(.insecureAuthentication(url: site.url))
+        }
+        let wordpress = WordPressClient(http: http, timeout: site.timeout, credentials: credentials)
         var root: RESTRoot
         if let known = record.restRoot {
             root = RESTRoot(known)
         } else {
-            root = try await discover(record)
+            root = try await discover(record, with: wordpress)
         }
         for type in site.types {
             let state: CollectionState
@@ -68,21 +78,44 @@ public struct SiteSyncer: Sendable {
             }
             let pass = SyncPass.due(for: state, site: site, full: full)
             do {
-                try await collection(type, root: root, record: record).run(pass, highWater: state.highWaterGMT)
+                try await collection(type, root: root, record: record, wordpress: wordpress)
+                    .run(pass, highWater: state.highWaterGMT)
             } catch .wordpress(.status(_, 404, _, _, _)) where record.restRoot != nil {
                 // The site moved its API (permalinks changed?): look again, once.
-                root = try await discover(record)
-                try await collection(type, root: root, record: record).run(pass, highWater: state.highWaterGMT)
+                root = try await discover(record, with: wordpress)
+                try await collection(type, root: root, record: record, wordpress: wordpress)
+                    .run(pass, highWater: state.highWaterGMT)
             }
         }
     }
 
-    private func collection(_ type: String, root: RESTRoot, record: SiteRecord) -> CollectionSync {
+    /// The application password, read afresh for every sync so a rotated one is used at once.
+    private func credentials() throws(SyncError) -> HTTPCredentials? {
+        guard let auth = site.auth else { return nil }
+        let path: String
+        switch auth.passwordPath(environment: environment) {
+        case .success(let found): path = found
+        case .failure(let error): throw .wordpress(.credentials(error.description))
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try FileContents.read(path, limit: 4096)
+        } catch {
+            throw .wordpress(.credentials("\(path): \(error)"))
+        }
+        let password = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
+        guard !password.isEmpty else { throw .wordpress(.credentials("\(path) is empty")) }
+        return HTTPCredentials(username: auth.username, password: password)
+    }
+
+    private func collection(
+        _ type: String, root: RESTRoot, record: SiteRecord, wordpress: WordPressClient
+    ) -> CollectionSync {
         CollectionSync(type: type, root: root, site: record, wordpress: wordpress, store: store, reporter: reporter,
                        normalizer: ContentNormalizer(ignorePatterns: site.ignore), logger: logger)
     }
 
-    private func discover(_ record: SiteRecord) async throws(SyncError) -> RESTRoot {
+    private func discover(_ record: SiteRecord, with wordpress: WordPressClient) async throws(SyncError) -> RESTRoot {
         let root: RESTRoot
         do {
             root = try await wordpress.discoverRoot(siteURL: site.url)

@@ -41,7 +41,15 @@ final class CurlTransfer: @unchecked Sendable {
         // An empty string asks for every encoding this libcurl can decode.
         setString(CURLOPT_ACCEPT_ENCODING, "")
         setString(CURLOPT_PROTOCOLS_STR, "http,https")
-        setString(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        if let credentials = request.credentials {
+            setLong(CURLOPT_HTTPAUTH, feedwatch_curlauth_basic())
+            setString(CURLOPT_USERNAME, credentials.username)
+            setString(CURLOPT_PASSWORD, credentials.password)
+            // A redirect must not carry the password to plain http.
+            setString(CURLOPT_REDIR_PROTOCOLS_STR, request.url.hasPrefix("https:") ? "https" : "http,https")
+        } else {
+            setString(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        }
         setLong(CURLOPT_NOSIGNAL, 1)
         setLong(CURLOPT_FOLLOWLOCATION, 1)
         setLong(CURLOPT_MAXREDIRS, request.maximumRedirects)

@@ -9,12 +9,15 @@ public struct HTTPRequest: Sendable {
     /// Bodies larger than this are refused while they arrive.
     public var maximumBodySize: Int
     public var maximumRedirects: Int
+    /// Sent as HTTP Basic authentication; redirects are then followed only to https.
+    public var credentials: HTTPCredentials?
 
     public static let defaultMaximumBodySize = 32 << 20
 
     public init(
         url: String, headers: [(name: String, value: String)] = [], timeout: Duration = .seconds(30),
-        connectTimeout: Duration = .seconds(10), maximumBodySize: Int = defaultMaximumBodySize, maximumRedirects: Int = 5
+        connectTimeout: Duration = .seconds(10), maximumBodySize: Int = defaultMaximumBodySize, maximumRedirects: Int = 5,
+        credentials: HTTPCredentials? = nil
     ) {
         self.url = url
         self.headers = headers
@@ -22,5 +25,19 @@ public struct HTTPRequest: Sendable {
         self.connectTimeout = min(connectTimeout, timeout)
         self.maximumBodySize = maximumBodySize
         self.maximumRedirects = maximumRedirects
+        self.credentials = credentials
     }
+}
+
+/// A user name and password; the password never appears in a description.
+public struct HTTPCredentials: Sendable, Equatable, CustomStringConvertible {
+    public var username: String
+    public var password: String
+
+    public init(username: String, password: String) {
+        self.username = username
+        self.password = password
+    }
+
+    public var description: String { "\(username):<hidden>" }
 }

@@ -22,7 +22,9 @@ public struct Listing: Sendable, Equatable {
         self.includesContent = includesContent
     }
 
-    func query(page: Int) -> [(String, String)] {
+    /// - Parameter authenticated: ask for every status (drafts, private, trash),
+    ///   which WordPress shows only to a signed-in user.
+    func query(page: Int, authenticated: Bool = false) -> [(String, String)] {
         var query = [("per_page", String(WordPressClient.pageSize)), ("page", String(page))]
         switch selection {
         case .everything:
@@ -33,6 +35,7 @@ public struct Listing: Sendable, Equatable {
             query += [("include", ids.map(String.init).joined(separator: ",")), ("orderby", "id"), ("order", "asc")]
         }
         query.append(("_fields", includesContent ? Self.contentFields : Self.idFields))
+        if authenticated { query += [("status", "any"), ("context", "edit")] }
         return query
     }
 }

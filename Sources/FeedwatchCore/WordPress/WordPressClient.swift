@@ -12,10 +12,13 @@ public struct WordPressClient: Sendable {
 
     private let http: HTTPClient
     private let timeout: Duration
+    /// An application password, sent with REST requests only.
+    private let credentials: HTTPCredentials?
 
-    public init(http: HTTPClient, timeout: Duration) {
+    public init(http: HTTPClient, timeout: Duration, credentials: HTTPCredentials? = nil) {
         self.http = http
         self.timeout = timeout
+        self.credentials = credentials
     }
 
     /// Finds the REST root: the front page's `Link: <…>; rel="https://api.w.org/"`,
@@ -34,8 +37,11 @@ public struct WordPressClient: Sendable {
 
     /// One page of a collection; `nil` past the last page.
     public func listPage(_ listing: Listing, root: RESTRoot, type: String, page: Int) async throws(WordPressError) -> PostPage? {
-        let url = root.url(for: "wp/v2/\(type)", query: listing.query(page: page))
-        let response = try await get(url)
+        let url = root.url(for: "wp/v2/\(type)", query: listing.query(page: page, authenticated: credentials != nil))
+        if credentials != nil, !url.hasPrefix("https:"), !Self.isLoopback(url) {
+            throw .insecureAuthentication(url: url)
+        }
+        let response = try await get(url, credentials: credentials)
         guard response.status == 200 else {
             let error = Self.error(from: response)
             if case .status(_, 400, "rest_post_invalid_page_number"?, _, _) = error { return nil }
@@ -44,12 +50,20 @@ public struct WordPressClient: Sendable {
         return try PostPage(decoding: response)
     }
 
-    private func get(_ url: String) async throws(WordPressError) -> HTTPResponse {
+    private func get(_ url: String, credentials: HTTPCredentials? = nil) async throws(WordPressError) -> HTTPResponse {
         do {
-            return try await http.get(HTTPRequest(url: url, headers: [("Accept", "application/json")], timeout: timeout))
+            return try await http.get(HTTPRequest(url: url, headers: [("Accept", "application/json")], timeout: timeout,
+                                                  credentials: credentials))
         } catch {
             throw .transport(error)
         }
+    }
+
+    /// Whether a URL's host is this machine (127.0.0.0/8, ::1, localhost), where
+    /// plain http exposes a password to no network.
+    static func isLoopback(_ url: String) -> Bool {
+        guard let host = URLComponents(string: url)?.host?.lowercased() else { return false }
+        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     static func indexLink(in headerValues: [String]) -> String? {

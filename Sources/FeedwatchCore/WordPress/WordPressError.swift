@@ -8,6 +8,10 @@ public enum WordPressError: Error, Sendable, CustomStringConvertible {
     /// A body that is not the JSON expected, such as an HTML challenge page.
     case unexpectedBody(url: String, status: Int, reason: String)
     case noRESTAPI(siteURL: String)
+    /// An application password would have gone over plain http to another host.
+    case insecureAuthentication(url: String)
+    /// The application password could not be read.
+    case credentials(String)
 
     public var description: String {
         switch self {
@@ -22,6 +26,11 @@ public enum WordPressError: Error, Sendable, CustomStringConvertible {
             return "\(siteURL): no WordPress REST API found (no Link rel=\"https://api.w.org/\" header on the front page, "
                 + "and neither /wp-json/ nor /?rest_route=/ answered with the REST index); is this a WordPress site "
                 + "with the REST API enabled?"
+        case .insecureAuthentication(let url):
+            return "\(url): refusing to send the application password over plain http; use the site's https address "
+                + "(WordPress itself accepts application passwords only over https)"
+        case .credentials(let reason):
+            return "application password: \(reason)"
         }
     }
 

@@ -1,0 +1,152 @@
+import FakeWordPress
+@testable import FeedwatchCore
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import TestSupport
+
+@Suite(.serialized) struct AuthenticationTests {
+    private static let password = "abcd EFGH 1234 ijkl MNOP 6789"
+
+    private func problems(_ json: String) -> [String] {
+        do {
+            _ = try ConfigurationLoader.parse(Array(json.utf8), source: "f.json")
+            return []
+        } catch {
+            return error.lines
+        }
+    }
+
+    @Test func authConfigurationIsCheckedAndInlinePasswordsRefused() throws {
+        let configuration = try ConfigurationLoader.parse(Array(#"""
+            {"sites": [
+              {"url": "https://a.org/", "auth": {"username": "monitor", "passwordFile": "/etc/feedwatch/a.pass"}},
+              {"url": "https://b.org/", "auth": {"username": "monitor", "credential": "b.pass"}}
+            ]}
+            """#.utf8), source: "f.json")
+        #expect(configuration.sites[0].auth == SiteAuthentication(username: "monitor", secret: .file("/etc/feedwatch/a.pass")))
+        #expect(configuration.sites[1].auth == SiteAuthentication(username: "monitor", secret: .credential("b.pass")))
+        #expect(problems(#"{"sites": [{"url": "https://a.org/", "auth": {"username": "u", "password": "hunter2"}}]}"#)
+            .first?.hasPrefix("f.json: sites[0].auth.password: inline passwords are not allowed") == true)
+        #expect(problems(#"{"sites": [{"url": "https://a.org/", "auth": {"username": "u", "passwordFile": "a.pass"}}]}"#)
+            == [#"f.json: sites[0].auth.passwordFile: "a.pass" must be an absolute path"#])
+        #expect(problems(#"{"sites": [{"url": "https://a.org/", "auth": {"passwordFile": "/a"}}]}"#)
+            == [#"f.json: sites[0].auth: missing "username": the WordPress user the application password belongs to"#])
+        #expect(problems(#"{"sites": [{"url": "https://a.org/", "auth": {"username": "u", "passwordFile": "/a", "credential": "b"}}]}"#)
+            == [#"f.json: sites[0].auth: give either "passwordFile" or "credential", not both"#])
+        #expect(problems(#"{"sites": [{"url": "https://a.org/", "auth": {"username": "u", "passwrodFile": "/a"}}]}"#).first
+            == #"f.json: sites[0].auth.passwrodFile: unknown key (did you mean "passwordFile"?)"#)
+    }
+
+    private struct Harness {
+        let server: FakeWordPressServer
+        let site: FakeSite
+        let directory: TemporaryDirectory
+        let engine: Engine
+        let configuration: SiteConfiguration
+
+        init(password: String, secret: (TemporaryDirectory) throws -> SiteAuthentication.Secret,
+             environment: (TemporaryDirectory) -> [String: String] = { _ in [:] }, logger: Logger = Logger(label: "test"))
+            throws
+        {
+            server = try FakeWordPressServer()
+            site = server.addSite(uniqueSiteName("auth"))
+            site.environmentType = "local"
+            site.addApplicationPassword(user: "monitor", password: AuthenticationTests.password)
+            site.addGeneratedPosts(3)
+            site.addPost(title: "Embargoed", content: "<p>draft</p>", status: "draft")
+            directory = try TemporaryDirectory()
+            try directory.write("monitor.pass", password + "\n")
+            configuration = SiteConfiguration(name: site.name, url: site.url,
+                                              auth: SiteAuthentication(username: "monitor", secret: try secret(directory)))
+            engine = try Engine(configuration: Configuration(source: "test", sites: [configuration]),
+                                databasePath: directory.file("feedwatch.db"), environment: environment(directory), logger: logger)
+        }
+
+        func sync() async -> String? { await engine.syncer(for: configuration).sync().error }
+
+        func shutdown() async {
+            await engine.shutdown()
+            server.stop()
+        }
+    }
+
+    @Test func applicationPasswordShowsDraftsToFeedwatch() async throws {
+        let harness = try Harness(password: Self.password) { .file($0.file("monitor.pass")) }
+        #expect(await harness.sync() == nil)
+        let baseline = try #require(try JournalReader.entries(site: harness.site.name).first)
+        #expect(baseline["FEEDWATCH_POST_COUNT"] == "4", "the draft is watched too")
+        let listings = harness.server.requests.filter { $0.target.contains("wp/v2/posts") }
+        #expect(!listings.isEmpty)
+        #expect(listings.allSatisfy { $0.authenticatedUser == "monitor" })
+        #expect(listings.allSatisfy { $0.target.contains("status=any") && $0.target.contains("context=edit") })
+        #expect(harness.server.requests.filter { !$0.target.contains("wp/v2/") }.allSatisfy { $0.header("authorization") == nil },
+                "the password goes with REST requests only")
+        await harness.shutdown()
+    }
+
+    @Test func credentialComesFromTheCredentialsDirectory() async throws {
+        let harness = try Harness(password: Self.password, secret: { _ in .credential("monitor.pass") },
+                                  environment: { ["CREDENTIALS_DIRECTORY": $0.path] })
+        #expect(await harness.sync() == nil)
+        #expect(harness.server.requests.contains { $0.authenticatedUser == "monitor" })
+        await harness.shutdown()
+    }
+
+    @Test func wrongPasswordIsAClearErrorThatNeverShowsThePassword() async throws {
+        let wrong = "zzzz zzzz zzzz zzzz zzzz zzzz"
+        let harness = try Harness(password: wrong) { .file($0.file("monitor.pass")) }
+        let error = try #require(await harness.sync())
+        #expect(error.contains("HTTP 401 (incorrect_password"), "\(error)")
+        #expect(!error.contains("zzzz"))
+        await harness.shutdown()
+    }
+
+    @Test func missingPasswordFileNamesTheFile() async throws {
+        let harness = try Harness(password: Self.password) { _ in .file("/nonexistent/monitor.pass") }
+        #expect(await harness.sync()
+            == "application password: /nonexistent/monitor.pass: cannot read the file: No such file or directory")
+        #expect(harness.server.requests.isEmpty)
+        await harness.shutdown()
+    }
+
+    @Test func passwordIsNeverSentOverPlainHTTPToAnotherHost() async throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("p.pass", Self.password)
+        let site = SiteConfiguration(name: uniqueSiteName("insecure"), url: "http://intranet.example.invalid/",
+                                     auth: SiteAuthentication(username: "monitor", secret: .file(file)))
+        let engine = try Engine(configuration: Configuration(source: "test", sites: [site]),
+                                databasePath: directory.file("feedwatch.db"), environment: [:], logger: Logger(label: "test"))
+        let error = try #require(await engine.syncer(for: site).sync().error)
+        #expect(error.hasPrefix("http://intranet.example.invalid/: refusing to send the application password over plain http"))
+        await engine.shutdown()
+    }
+
+    @Test func passwordFileReadableByOthersIsWarnedAbout() async throws {
+        let messages = CapturedLogs()
+        let harness = try Harness(password: Self.password, secret: { directory in
+            chmod(directory.file("monitor.pass"), 0o644)
+            return .file(directory.file("monitor.pass"))
+        }, logger: Logger(label: "test") { _ in messages })
+        #expect(messages.lines.contains { $0.contains("monitor.pass (the application password of") && $0.contains("chmod 600") })
+        await harness.shutdown()
+    }
+}
+
+/// Collects log messages, to check what an administrator would be told.
+final class CapturedLogs: LogHandler, @unchecked Sendable {
+    private let storage = Mutex<[String]>([])
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    var lines: [String] { storage.withLock { $0 } }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        storage.withLock { $0.append("\(event.level): \(event.message)") }
+    }
+}
