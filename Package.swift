@@ -50,6 +50,19 @@ let package = Package(
             name: "FakeWordPress",
             path: "Tests/FakeWordPress"
         ),
+        .executableTarget(
+            name: "fake-farm",
+            dependencies: ["FakeWordPress"],
+            path: "Benchmarks/FakeFarm"
+        ),
+        .executableTarget(
+            name: "sync-benchmark",
+            dependencies: [
+                "FeedwatchCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/SyncBenchmark"
+        ),
         .target(
             name: "TestSupport",
             path: "Tests/TestSupport"

@@ -53,7 +53,9 @@ struct CollectionSync {
                     logger.info("\(type): the server ignores modified_after (WordPress before 5.7?); every post id is listed")
                     warned = true
                 }
-                try await fetchChanged(page.posts, stored: stored, highWater: page.posts.compactMap(\.modifiedGMT).max())
+                // The mark moves only forward; an unchanged page needs no write.
+                let newest = page.posts.compactMap(\.modifiedGMT).max()
+                try await fetchChanged(page.posts, stored: stored, highWater: newest.flatMap { $0 > highWater ? $0 : nil })
             }
         }
     }

@@ -9,9 +9,8 @@ extension Store {
     /// Adds an event to the outbox inside the caller's transaction.
     static func enqueue(_ event: ChangeEvent, siteID: Int64, at time: String, in db: Database) throws -> PendingEvent {
         let payload = String(decoding: try JSONEncoder().encode(event), as: UTF8.self)
-        try db.execute(
-            sql: "INSERT INTO event (site_id, created_at, payload) VALUES (?, ?, ?)",
-            arguments: [siteID, time, payload])
+        try db.cachedStatement(sql: "INSERT INTO event (site_id, created_at, payload) VALUES (?, ?, ?)")
+            .execute(arguments: [siteID, time, payload])
         return PendingEvent(id: db.lastInsertedRowID, event: event)
     }
 
@@ -32,9 +31,8 @@ extension Store {
         guard !ids.isEmpty else { return }
         let now = Timestamp.now()
         try await write("marking events as reported") { db in
-            for id in ids {
-                try db.execute(sql: "UPDATE event SET emitted_at = ? WHERE id = ?", arguments: [now, id])
-            }
+            let statement = try db.cachedStatement(sql: "UPDATE event SET emitted_at = ? WHERE id = ?")
+            for id in ids { try statement.execute(arguments: [now, id]) }
         }
     }
 }

@@ -1,9 +1,4 @@
 import GRDB
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 extension Store {
     /// Compares one page of fetched posts with the stored versions and stores
@@ -51,9 +46,9 @@ extension Store {
         case .unchanged:
             return nil
         case .touched:
-            try db.execute(
-                sql: "UPDATE post SET modified_gmt = ?, last_seen_at = ? WHERE site_id = ? AND type = ? AND post_id = ?",
-                arguments: [post.modifiedGMT, now, site.id, type, post.id])
+            try db.cachedStatement(
+                sql: "UPDATE post SET modified_gmt = ?, last_seen_at = ? WHERE site_id = ? AND type = ? AND post_id = ?"
+            ).execute(arguments: [post.modifiedGMT, now, site.id, type, post.id])
             event.kind = .touched
             event.version = stored?.version
             return event
@@ -77,25 +72,23 @@ extension Store {
         _ number: Int, of post: FetchedPost, change: PostChange, changed: [TrackedField], title: String, type: String,
         siteID: Int64, at now: String, in db: Database
     ) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let fieldHashes = String(decoding: try encoder.encode(post.fingerprint.fieldHashes), as: UTF8.self)
-        let fields = String(decoding: try encoder.encode(post.snapshot.fields), as: UTF8.self)
-        try db.execute(sql: """
+        let fieldHashes = SnapshotCoding.encode(post.fingerprint.fieldHashes)
+        let fields = SnapshotCoding.encode(post.snapshot)
+        try db.cachedStatement(sql: """
             INSERT INTO post (site_id, type, post_id, version, modified_gmt, hash, field_hashes, title, link,
                               first_seen_at, last_seen_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (site_id, type, post_id) DO UPDATE SET version = excluded.version,
                 modified_gmt = excluded.modified_gmt, hash = excluded.hash, field_hashes = excluded.field_hashes,
                 title = excluded.title, link = excluded.link, last_seen_at = excluded.last_seen_at
-            """, arguments: [siteID, type, post.id, number, post.modifiedGMT, post.fingerprint.hash, fieldHashes,
-                             title, post.snapshot[.link], now, now])
-        try db.execute(sql: """
+            """).execute(arguments: [siteID, type, post.id, number, post.modifiedGMT, post.fingerprint.hash, fieldHashes,
+                                     title, post.snapshot[.link], now, now])
+        try db.cachedStatement(sql: """
             INSERT INTO version (site_id, type, post_id, number, seen_at, modified_gmt, hash, field_hashes, fields,
                                  change, changed_fields)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [siteID, type, post.id, number, now, post.modifiedGMT, post.fingerprint.hash, fieldHashes,
-                             fields, changeName(change), changed.map(\.rawValue).joined(separator: ",")])
+            """).execute(arguments: [siteID, type, post.id, number, now, post.modifiedGMT, post.fingerprint.hash,
+                                     fieldHashes, fields, changeName(change), changed.map(\.rawValue).joined(separator: ",")])
     }
 
     private static func changeName(_ change: PostChange) -> String {
@@ -110,14 +103,11 @@ extension Store {
     }
 
     static func storedState(site: Int64, type: String, id: Int, in db: Database) throws -> StoredPostState? {
-        guard let row = try Row.fetchOne(db, sql: """
+        let statement = try db.cachedStatement(sql: """
             SELECT version, modified_gmt, hash, field_hashes FROM post WHERE site_id = ? AND type = ? AND post_id = ?
-            """, arguments: [site, type, id])
-        else { return nil }
-        let fieldHashesJSON: String = row["field_hashes"]
-        let fieldHashes = try JSONDecoder().decode([TrackedField: String].self, from: Data(fieldHashesJSON.utf8))
-        return StoredPostState(
-            modifiedGMT: row["modified_gmt"], fingerprint: PostFingerprint(hash: row["hash"], fieldHashes: fieldHashes),
-            version: row["version"])
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [site, type, id]) else { return nil }
+        let fingerprint = PostFingerprint(hash: row["hash"], fieldHashes: SnapshotCoding.decodeHashes(row["field_hashes"]))
+        return StoredPostState(modifiedGMT: row["modified_gmt"], fingerprint: fingerprint, version: row["version"])
     }
 }

@@ -7,7 +7,11 @@ extension Store {
     /// The site's record, created on first sight; a changed URL forgets the
     /// discovered REST root.
     public func registerSite(name: String, url: String) async throws(StoreError) -> SiteRecord {
-        try await write("registering site \(name)") { db in
+        // Read first: a known site with the same address needs no write transaction.
+        if let known = try await read("reading site \(name)", { db in try Self.site(named: name, in: db) }), known.url == url {
+            return known
+        }
+        return try await write("registering site \(name)") { db in
             try db.execute(sql: """
                 INSERT INTO site (name, url) VALUES (?, ?)
                 ON CONFLICT(name) DO UPDATE SET url = excluded.url,

@@ -32,6 +32,8 @@ enum ResponseBody {
 
     /// The offset of the first byte that is not valid UTF-8, if any: JSON must be UTF-8.
     static func firstInvalidUTF8(in bytes: ArraySlice<UInt8>) -> Int? {
+        // The standard library validates fast; find the offset only when needed.
+        if String(validating: bytes, as: UTF8.self) != nil { return nil }
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
         var offset = 0
