@@ -6,11 +6,13 @@ import Logging
 // prints what it cost: the first full sync, a steady cycle with nothing
 // changed, a cycle with 1% of posts changed, and peak memory.
 //
-//   swift run -c release sync-benchmark [SITES] [POSTS]     (default 1000 100)
+//   swift run -c release sync-benchmark [SITES] [POSTS] [STEADY_CYCLES]     (default 1000 100 1)
 
 let arguments = CommandLine.arguments
 let siteCount = arguments.count > 1 ? Int(arguments[1]) ?? 1000 : 1000
 let postCount = arguments.count > 2 ? Int(arguments[2]) ?? 100 : 100
+/// More than one steady cycle, to profile it: the figures printed are the last cycle's.
+let steadyCycles = arguments.count > 3 ? max(1, Int(arguments[3]) ?? 1) : 1
 
 /// The farm, started from the executable beside this one.
 final class Farm {
@@ -115,7 +117,8 @@ func report(_ title: String, _ phase: Phase, posts: Int? = nil) {
 
 let first = await measure(farm) { await poller.pollOnce().count }
 report("first full sync", first, posts: siteCount * postCount)
-let steady = await measure(farm) { await poller.pollOnce().count }
+var steady = await measure(farm) { await poller.pollOnce().count }
+for _ in 1..<steadyCycles { steady = await measure(farm) { await poller.pollOnce().count } }
 report("steady cycle, nothing changed", steady)
 let changes = siteCount * postCount / 100
 _ = farm.command("change \(changes)")

@@ -8,9 +8,9 @@ import Foundation
 extension Store {
     public func collectionState(siteID: Int64, type: String) async throws(StoreError) -> CollectionState {
         try await read("reading the sync state of \(type)") { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try db.row("""
                 SELECT high_water_gmt, last_reconcile_at, last_verify_at FROM collection WHERE site_id = ? AND type = ?
-                """, arguments: [siteID, type])
+                """, [siteID, type])
             else { return CollectionState() }
             return CollectionState(
                 highWaterGMT: row["high_water_gmt"],
@@ -24,7 +24,8 @@ extension Store {
         try await read("reading stored posts of \(type)") { db in
             var times: [Int: String] = [:]
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT post_id, modified_gmt FROM post WHERE site_id = ? AND type = ?", arguments: [siteID, type])
+                db.cachedStatement(sql: "SELECT post_id, modified_gmt FROM post WHERE site_id = ? AND type = ?"),
+                arguments: [siteID, type])
             while let row = try rows.next() {
                 times[row["post_id"]] = row["modified_gmt"] ?? ""
             }
@@ -41,25 +42,25 @@ extension Store {
         try await write("recording a pass over \(type)") { db in
             try Self.ensureCollection(siteID: siteID, type: type, in: db)
             if let highWater { try Self.advanceHighWater(to: highWater, siteID: siteID, type: type, in: db) }
-            try db.execute(sql: """
+            try db.run("""
                 UPDATE collection SET
                     last_reconcile_at = CASE WHEN ? THEN ? ELSE last_reconcile_at END,
                     last_verify_at = CASE WHEN ? THEN ? ELSE last_verify_at END
                 WHERE site_id = ? AND type = ?
-                """, arguments: [reconciled, now, verified, now, siteID, type])
+                """, [reconciled, now, verified, now, siteID, type])
         }
     }
 
     /// Moves the high-water mark forward, never back, inside the caller's transaction.
     static func advanceHighWater(to mark: String, siteID: Int64, type: String, in db: Database) throws {
         try ensureCollection(siteID: siteID, type: type, in: db)
-        try db.execute(sql: """
+        try db.run("""
             UPDATE collection SET high_water_gmt = ? WHERE site_id = ? AND type = ?
                 AND (high_water_gmt IS NULL OR high_water_gmt < ?)
-            """, arguments: [mark, siteID, type, mark])
+            """, [mark, siteID, type, mark])
     }
 
     private static func ensureCollection(siteID: Int64, type: String, in db: Database) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO collection (site_id, type) VALUES (?, ?)", arguments: [siteID, type])
+        try db.run("INSERT OR IGNORE INTO collection (site_id, type) VALUES (?, ?)", [siteID, type])
     }
 }

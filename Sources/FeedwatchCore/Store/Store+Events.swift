@@ -19,7 +19,8 @@ extension Store {
     public func unemittedEvents(limit: Int = 1000) async throws(StoreError) -> [PendingEvent] {
         try await read("reading unreported events") { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT id, payload FROM event WHERE emitted_at IS NULL ORDER BY id LIMIT ?", arguments: [limit])
+                db.cachedStatement(sql: "SELECT id, payload FROM event WHERE emitted_at IS NULL ORDER BY id LIMIT ?"),
+                arguments: [limit])
             return try rows.map { row in
                 let payload: String = row["payload"]
                 return PendingEvent(id: row["id"], event: try JSONDecoder().decode(ChangeEvent.self, from: Data(payload.utf8)))

@@ -12,11 +12,11 @@ extension Store {
             return known
         }
         return try await write("registering site \(name)") { db in
-            try db.execute(sql: """
+            try db.run("""
                 INSERT INTO site (name, url) VALUES (?, ?)
                 ON CONFLICT(name) DO UPDATE SET url = excluded.url,
                     rest_root = CASE WHEN site.url = excluded.url THEN site.rest_root END
-                """, arguments: [name, url])
+                """, [name, url])
             guard let site = try Self.site(named: name, in: db) else {
                 throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "site \(name) vanished after insertion")
             }
@@ -26,7 +26,7 @@ extension Store {
 
     public func saveRESTRoot(_ root: String?, siteID: Int64) async throws(StoreError) {
         try await write("saving the REST root") { db in
-            try db.execute(sql: "UPDATE site SET rest_root = ? WHERE id = ?", arguments: [root, siteID])
+            try db.run("UPDATE site SET rest_root = ? WHERE id = ?", [root, siteID])
         }
     }
 
@@ -38,7 +38,8 @@ extension Store {
             guard let current = try Self.site(named: site.name, in: db) else { return [] }
             var events: [PendingEvent] = []
             if !current.baselined {
-                let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM post WHERE site_id = ?", arguments: [site.id]) ?? 0
+                let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM post WHERE site_id = ?"),
+                                             arguments: [site.id]) ?? 0
                 var event = ChangeEvent(kind: .baseline, site: site.name, siteURL: site.url)
                 event.postCount = count
                 events.append(try Self.enqueue(event, siteID: site.id, at: now, in: db))
@@ -47,10 +48,10 @@ extension Store {
                 events.append(try Self.enqueue(ChangeEvent(kind: .siteRecovered, site: site.name, siteURL: site.url),
                                                siteID: site.id, at: now, in: db))
             }
-            try db.execute(sql: """
+            try db.run("""
                 UPDATE site SET baselined_at = coalesce(baselined_at, ?), last_attempt_at = ?, last_success_at = ?,
                     last_error = NULL, failures_in_row = 0 WHERE id = ?
-                """, arguments: [now, now, now, site.id])
+                """, [now, now, now, site.id])
             return events
         }
     }
@@ -59,9 +60,9 @@ extension Store {
     public func recordFailure(of site: SiteRecord, error: String) async throws(StoreError) -> [PendingEvent] {
         try await write("recording a failed sync of \(site.name)") { db in
             let now = Timestamp.now()
-            try db.execute(sql: """
+            try db.run("""
                 UPDATE site SET last_attempt_at = ?, last_error = ?, failures_in_row = failures_in_row + 1 WHERE id = ?
-                """, arguments: [now, error, site.id])
+                """, [now, error, site.id])
             guard let current = try Self.site(named: site.name, in: db),
                   current.failuresInRow == Self.failingThreshold
             else { return [] }
@@ -72,7 +73,7 @@ extension Store {
     }
 
     static func site(named name: String, in db: Database) throws -> SiteRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM site WHERE name = ?", arguments: [name]) else { return nil }
+        guard let row = try db.row("SELECT * FROM site WHERE name = ?", [name]) else { return nil }
         return SiteRecord(
             id: row["id"], name: row["name"], url: row["url"], restRoot: row["rest_root"],
             baselined: (row["baselined_at"] as String?) != nil, failuresInRow: row["failures_in_row"])

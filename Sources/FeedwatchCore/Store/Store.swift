@@ -17,6 +17,10 @@ public final class Store: Sendable {
             var configuration = GRDB.Configuration()
             configuration.busyMode = .timeout(10)
             configuration.label = "feedwatch"
+            // In WAL mode NORMAL survives any crash of the process; only the last
+            // commits can be lost to a power cut (as journald's own unsynced entries
+            // are), and the database is never damaged. FULL would fsync every commit.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             pool = try DatabasePool(path: path, configuration: configuration)
             try StoreSchema.migrator.migrate(pool)
         } catch {
