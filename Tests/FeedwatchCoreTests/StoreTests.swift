@@ -105,3 +105,29 @@ import TestSupport
         }
     }
 }
+
+@Suite struct StoreMigrationTests {
+    @Test func aVersionOneDatabaseIsMigratedWithItsHistoryIntact() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("feedwatch.db")
+        let old = try DatabaseQueue(path: path)
+        try StoreSchema.migrator.migrate(old, upTo: "v1")
+        try await old.write { db in
+            try db.execute(sql: "INSERT INTO site (id, name, url, baselined_at) VALUES (1, 's', 'https://a.org/', '2025-01-01T00:00:00Z')")
+            try db.execute(sql: """
+                INSERT INTO post (site_id, type, post_id, version, modified_gmt, hash, field_hashes, title, link,
+                                  first_seen_at, last_seen_at)
+                VALUES (1, 'posts', 7, 1, '2025-01-01T00:00:00', 'h', '', 't', 'l', 'x', 'x')
+                """)
+        }
+        try old.close()
+
+        let store = try Store(path: path)
+        let applied = try await store.read("migrations") { db in try StoreSchema.migrator.appliedIdentifiers(db) }
+        #expect(applied == Set(StoreSchema.migrator.migrations))
+        #expect(try await store.storedModifiedTimes(siteID: 1, type: "posts") == [7: "2025-01-01T00:00:00"])
+        #expect(try await store.collectionState(siteID: 1, type: "posts") == CollectionState())
+        let integrity = try await store.read("integrity") { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
+        #expect(integrity == "ok")
+    }
+}
