@@ -44,15 +44,15 @@ struct CollectionSync {
             }
             let since = mark.addingTimeInterval(-Self.overlap)
             let threshold = WordPressTime.gmt(since)
-            let stored = try await storedTimes()
             var warned = false
             _ = try await listAll(Listing(.modifiedAfter(WordPressTime.queryValue(since)), includesContent: false)) {
                 page throws(SyncError) in
                 if !warned, page.posts.contains(where: { ($0.modifiedGMT ?? "") <= threshold }) {
                     // Correct all the same: the listing is then every post, oldest change first.
-                    logger.info("\(type): the server ignores modified_after (WordPress before 5.7?); every post id is listed")
+                    logger.debug("\(type): the server ignores modified_after (WordPress before 5.7?); every post id is listed")
                     warned = true
                 }
+                let stored = try await storedTimes(of: page.posts.map(\.id))
                 // The mark moves only forward; an unchanged page needs no write.
                 let newest = page.posts.compactMap(\.modifiedGMT).max()
                 try await fetchChanged(page.posts, stored: stored, highWater: newest.flatMap { $0 > highWater ? $0 : nil })
@@ -126,8 +126,10 @@ struct CollectionSync {
         }
     }
 
-    private func storedTimes() async throws(SyncError) -> [Int: String] {
+    /// Stored times of these posts, or of every post of the collection.
+    private func storedTimes(of ids: [Int]? = nil) async throws(SyncError) -> [Int: String] {
         do {
+            if let ids { return try await store.storedModifiedTimes(siteID: site.id, type: type, ids: ids) }
             return try await store.storedModifiedTimes(siteID: site.id, type: type)
         } catch {
             throw .store(error)

@@ -33,6 +33,25 @@ extension Store {
         }
     }
 
+    /// The stored `modified_gmt` of some posts of a collection, by id: what an
+    /// incremental sync compares one listed page with.
+    public func storedModifiedTimes(siteID: Int64, type: String, ids: [Int]) async throws(StoreError) -> [Int: String] {
+        guard !ids.isEmpty else { return [:] }
+        let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+        return try await read("reading stored posts of \(type)") { db in
+            var times: [Int: String] = [:]
+            // json_each keeps one cached statement for any number of ids.
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT post_id, modified_gmt FROM post
+                WHERE site_id = ? AND type = ? AND post_id IN (SELECT value FROM json_each(?))
+                """), arguments: [siteID, type, list])
+            while let row = try rows.next() {
+                times[row["post_id"]] = row["modified_gmt"] ?? ""
+            }
+            return times
+        }
+    }
+
     /// Records that a pass listing every post of the collection completed, and
     /// moves the high-water mark to the newest `modified_gmt` it saw.
     public func recordPass(
