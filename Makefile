@@ -16,7 +16,7 @@ TEST_PACKAGES := openssl
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps install-packages build release install uninstall test journal clean
+.PHONY: all deps test-deps install-packages build release install uninstall test journal benchmark clean
 
 all: build
 
@@ -75,6 +75,15 @@ journal:
 test: test-deps journal
 	swift build --build-tests
 	swift test --skip-build --no-parallel
+
+# The sync benchmark: a farm of fake WordPress sites on loopback (its own
+# process), synced by the real engine; prints the figures of docs/benchmarks.md.
+SITES ?= 1000
+POSTS ?= 100
+benchmark: deps
+	swift build -c release --product fake-farm
+	swift build -c release --product sync-benchmark
+	.build/release/sync-benchmark $(SITES) $(POSTS)
 
 clean:
 	swift package clean

@@ -112,6 +112,54 @@ import TestSupport
     }
 }
 
+@Suite(.serialized) struct CollectionTypeTests {
+    private struct Harness {
+        let server: FakeWordPressServer
+        let site: FakeSite
+        let directory: TemporaryDirectory
+        let engine: Engine
+        let configuration: SiteConfiguration
+
+        init(types: [String]) throws {
+            server = try FakeWordPressServer()
+            site = server.addSite(uniqueSiteName("types"))
+            site.addGeneratedPosts(2)
+            for title in ["About", "Contact", "Imprint"] { site.addPage(title: title, content: "<p>\(title)</p>") }
+            directory = try TemporaryDirectory()
+            configuration = SiteConfiguration(name: site.name, url: site.url, types: types)
+            engine = try Engine(configuration: Configuration(source: "test", sites: [configuration]),
+                                databasePath: directory.file("feedwatch.db"), environment: [:], logger: Logger(label: "test"))
+        }
+
+        func sync() async -> String? { await engine.syncer(for: configuration).sync().error }
+
+        func shutdown() async {
+            await engine.shutdown()
+            server.stop()
+        }
+    }
+
+    @Test func aTypeSlugIsResolvedToItsRESTBaseOnceAndRemembered() async throws {
+        let harness = try Harness(types: ["page"])
+        #expect(await harness.sync() == nil)
+        #expect(try JournalReader.entries(site: harness.site.name).first?["FEEDWATCH_POST_COUNT"] == "3")
+        #expect(harness.server.requests.contains { $0.target.contains("wp/v2/types") })
+        harness.server.clearRequests()
+        #expect(await harness.sync() == nil)
+        #expect(!harness.server.requests.contains { $0.target.contains("wp/v2/types") || $0.target.contains("wp/v2/page?") })
+        #expect(harness.server.requests.contains { $0.target.contains("wp/v2/pages") })
+        await harness.shutdown()
+    }
+
+    @Test func anUnknownTypeListsWhatTheSiteHas() async throws {
+        let harness = try Harness(types: ["books"])
+        let error = try #require(await harness.sync())
+        #expect(error.hasPrefix(#"the site has no REST collection "books" (it has: "#), "\(error)")
+        #expect(error.contains("posts") && error.contains("pages"))
+        await harness.shutdown()
+    }
+}
+
 @Suite struct SyncPassTests {
     private let site = SiteConfiguration(name: "s", url: "https://a.org/", reconcile: .seconds(3600), verify: .seconds(86_400))
     private let now = Date(timeIntervalSince1970: 2_000_000_000)

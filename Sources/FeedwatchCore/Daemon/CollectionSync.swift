@@ -16,7 +16,10 @@ struct CollectionSync {
     /// feedwatch busy forever: 10,000 pages of 100 posts.
     static let maximumPages = 10_000
 
+    /// The collection as configured, which keys its state in the store.
     let type: String
+    /// Its REST route (`wp/v2/<restBase>`).
+    let restBase: String
     let root: RESTRoot
     let site: SiteRecord
     let wordpress: WordPressClient
@@ -68,7 +71,7 @@ struct CollectionSync {
         for number in 1...Self.maximumPages {
             let page: PostPage?
             do {
-                page = try await wordpress.listPage(listing, root: root, type: type, page: number)
+                page = try await wordpress.listPage(listing, root: root, type: restBase, page: number)
             } catch {
                 throw .wordpress(error)
             }
@@ -94,7 +97,7 @@ struct CollectionSync {
             let ids = Array(changed[start..<min(start + WordPressClient.pageSize, changed.count)])
             do {
                 fetched += try await wordpress.listPage(Listing(.ids(ids), includesContent: true),
-                                                        root: root, type: type, page: 1)?.posts ?? []
+                                                        root: root, type: restBase, page: 1)?.posts ?? []
             } catch {
                 throw .wordpress(error)
             }

@@ -77,16 +77,40 @@ public struct SiteSyncer: Sendable {
                 throw .store(error)
             }
             let pass = SyncPass.due(for: state, site: site, full: full)
+            let restBase = state.restBase ?? type
             do {
-                try await collection(type, root: root, record: record, wordpress: wordpress)
+                try await collection(type, restBase: restBase, root: root, record: record, wordpress: wordpress)
+                    .run(pass, highWater: state.highWaterGMT)
+            } catch .wordpress(let error) where error.code == "rest_no_route" {
+                // Not a route: perhaps a type slug ("page") rather than its rest_base ("pages").
+                let resolved = try await resolve(type, root: root, record: record, wordpress: wordpress)
+                guard resolved != restBase else { throw .wordpress(error) }
+                try await collection(type, restBase: resolved, root: root, record: record, wordpress: wordpress)
                     .run(pass, highWater: state.highWaterGMT)
             } catch .wordpress(.status(_, 404, _, _, _)) where record.restRoot != nil {
                 // The site moved its API (permalinks changed?): look again, once.
                 root = try await discover(record, with: wordpress)
-                try await collection(type, root: root, record: record, wordpress: wordpress)
+                try await collection(type, restBase: restBase, root: root, record: record, wordpress: wordpress)
                     .run(pass, highWater: state.highWaterGMT)
             }
         }
+    }
+
+    private func resolve(
+        _ type: String, root: RESTRoot, record: SiteRecord, wordpress: WordPressClient
+    ) async throws(SyncError) -> String {
+        let resolved: String
+        do {
+            resolved = try await wordpress.restBase(of: type, root: root)
+        } catch {
+            throw .wordpress(error)
+        }
+        do {
+            try await store.saveRESTBase(resolved, siteID: record.id, type: type)
+        } catch {
+            throw .store(error)
+        }
+        return resolved
     }
 
     /// The application password, read afresh for every sync so a rotated one is used at once.
@@ -109,9 +133,9 @@ public struct SiteSyncer: Sendable {
     }
 
     private func collection(
-        _ type: String, root: RESTRoot, record: SiteRecord, wordpress: WordPressClient
+        _ type: String, restBase: String, root: RESTRoot, record: SiteRecord, wordpress: WordPressClient
     ) -> CollectionSync {
-        CollectionSync(type: type, root: root, site: record, wordpress: wordpress, store: store, reporter: reporter,
+        CollectionSync(type: type, restBase: restBase, root: root, site: record, wordpress: wordpress, store: store, reporter: reporter,
                        normalizer: ContentNormalizer(ignorePatterns: site.ignore), logger: logger)
     }
 

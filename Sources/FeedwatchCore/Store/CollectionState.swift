@@ -6,6 +6,9 @@ import Foundation
 
 /// Where the sync of one REST collection of one site stands.
 public struct CollectionState: Sendable, Equatable {
+    /// The collection's REST route when it differs from the configured name
+    /// (a type slug such as `book` whose `rest_base` is `books`).
+    public var restBase: String?
     /// The newest `modified_gmt` whose post is committed: incremental syncs ask
     /// for what changed after it.
     public var highWaterGMT: String?
@@ -13,7 +16,8 @@ public struct CollectionState: Sendable, Equatable {
     /// The last pass that fetched every post's content; `nil` before the first.
     public var lastVerify: Date?
 
-    public init(highWaterGMT: String? = nil, lastReconcile: Date? = nil, lastVerify: Date? = nil) {
+    public init(restBase: String? = nil, highWaterGMT: String? = nil, lastReconcile: Date? = nil, lastVerify: Date? = nil) {
+        self.restBase = restBase
         self.highWaterGMT = highWaterGMT
         self.lastReconcile = lastReconcile
         self.lastVerify = lastVerify

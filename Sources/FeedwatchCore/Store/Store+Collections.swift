@@ -9,10 +9,12 @@ extension Store {
     public func collectionState(siteID: Int64, type: String) async throws(StoreError) -> CollectionState {
         try await read("reading the sync state of \(type)") { db in
             guard let row = try db.row("""
-                SELECT high_water_gmt, last_reconcile_at, last_verify_at FROM collection WHERE site_id = ? AND type = ?
+                SELECT rest_base, high_water_gmt, last_reconcile_at, last_verify_at FROM collection
+                WHERE site_id = ? AND type = ?
                 """, [siteID, type])
             else { return CollectionState() }
             return CollectionState(
+                restBase: row["rest_base"],
                 highWaterGMT: row["high_water_gmt"],
                 lastReconcile: Timestamp.date(row["last_reconcile_at"]),
                 lastVerify: Timestamp.date(row["last_verify_at"]))
@@ -30,6 +32,13 @@ extension Store {
                 times[row["post_id"]] = row["modified_gmt"] ?? ""
             }
             return times
+        }
+    }
+
+    public func saveRESTBase(_ restBase: String, siteID: Int64, type: String) async throws(StoreError) {
+        try await write("saving the REST route of \(type)") { db in
+            try Self.ensureCollection(siteID: siteID, type: type, in: db)
+            try db.run("UPDATE collection SET rest_base = ? WHERE site_id = ? AND type = ?", [restBase, siteID, type])
         }
     }
 

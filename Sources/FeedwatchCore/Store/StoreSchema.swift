@@ -68,6 +68,7 @@ enum StoreSchema {
                 CREATE TABLE collection (
                     site_id INTEGER NOT NULL REFERENCES site(id),
                     type TEXT NOT NULL,
+                    rest_base TEXT,
                     high_water_gmt TEXT,
                     last_reconcile_at TEXT,
                     last_verify_at TEXT,

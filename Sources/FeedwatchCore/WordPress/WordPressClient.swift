@@ -59,6 +59,21 @@ public struct WordPressClient: Sendable {
         }
     }
 
+    /// The `rest_base` of a post type named by its slug or its `rest_base`,
+    /// from `/wp/v2/types`.
+    public func restBase(of name: String, root: RESTRoot) async throws(WordPressError) -> String {
+        let response = try await get(root.url(for: "wp/v2/types"), credentials: credentials)
+        guard response.status == 200 else { throw Self.error(from: response) }
+        struct TypeInfo: Decodable { var rest_base: String? }
+        guard let types = try? JSONDecoder().decode([String: TypeInfo].self, from: Data(ResponseBody.jsonStart(of: response.body)))
+        else {
+            throw .unexpectedBody(url: response.url, status: response.status, reason: "the list of post types is not valid JSON")
+        }
+        let bases = types.map { (slug: $0.key, base: $0.value.rest_base ?? $0.key) }
+        if let match = bases.first(where: { $0.base == name || $0.slug == name }) { return match.base }
+        throw .unknownCollection(name: name, available: bases.map(\.base).sorted())
+    }
+
     /// Whether a URL's host is this machine (127.0.0.0/8, ::1, localhost), where
     /// plain http exposes a password to no network.
     static func isLoopback(_ url: String) -> Bool {

@@ -12,6 +12,8 @@ public enum WordPressError: Error, Sendable, CustomStringConvertible {
     case insecureAuthentication(url: String)
     /// The application password could not be read.
     case credentials(String)
+    /// A configured `types` entry that the site does not have.
+    case unknownCollection(name: String, available: [String])
 
     public var description: String {
         switch self {
@@ -31,7 +33,16 @@ public enum WordPressError: Error, Sendable, CustomStringConvertible {
                 + "(WordPress itself accepts application passwords only over https)"
         case .credentials(let reason):
             return "application password: \(reason)"
+        case let .unknownCollection(name, available):
+            return "the site has no REST collection \"\(name)\" (it has: \(available.joined(separator: ", "))); "
+                + "fix \"types\" in the configuration"
         }
+    }
+
+    /// WordPress's error code (`rest_no_route`, `rest_forbidden`, …), if the body had one.
+    public var code: String? {
+        guard case .status(_, _, let code, _, _) = self else { return nil }
+        return code
     }
 
     /// How long the server asked to be left alone, if it did.
