@@ -98,6 +98,23 @@ import TestSupport
         await harness.shutdown()
     }
 
+    @Test func validatorsFromACacheInFrontMakeSteadyPollsConditional() async throws {
+        let harness = try Harness("etag")
+        harness.site.sendsValidators = true
+        harness.site.addGeneratedPosts(20)
+        _ = try await harness.sync()
+        _ = try await harness.sync()
+        let (requests, events) = try await harness.sync()
+        #expect(events.isEmpty)
+        let conditional = try #require(requests.first)
+        #expect(conditional.header("if-none-match") != nil, "\(conditional.headers)")
+        #expect(requests.count == 1)
+        harness.site.edit(3, content: "<p>changed behind the cache</p>")
+        let (_, afterEdit) = try await harness.sync()
+        #expect(afterEdit == ["revised"])
+        await harness.shutdown()
+    }
+
     @Test func highWaterMarkIsTheNewestCommittedModifiedTime() async throws {
         let harness = try Harness("mark")
         harness.site.addGeneratedPosts(3)

@@ -28,7 +28,10 @@ struct CollectionSync {
     let normalizer: ContentNormalizer
     let logger: Logger
 
-    func run(_ pass: SyncPass, highWater: String?) async throws(SyncError) {
+    /// - Parameters:
+    ///   - highWater: the collection's high-water mark.
+    ///   - validators: those of the last incremental listing, for a conditional request.
+    func run(_ pass: SyncPass, highWater: String?, validators: Validators? = nil) async throws(SyncError) {
         switch pass {
         case .verify:
             let seen = try await listAll(Listing(.everything, includesContent: true)) { page throws(SyncError) in
@@ -48,8 +51,8 @@ struct CollectionSync {
             let since = mark.addingTimeInterval(-Self.overlap)
             let threshold = WordPressTime.gmt(since)
             var warned = false
-            _ = try await listAll(Listing(.modifiedAfter(WordPressTime.queryValue(since)), includesContent: false)) {
-                page throws(SyncError) in
+            let listing = Listing(.modifiedAfter(WordPressTime.queryValue(since)), includesContent: false)
+            _ = try await listAll(listing, validators: validators) { page throws(SyncError) in
                 if !warned, page.posts.contains(where: { ($0.modifiedGMT ?? "") <= threshold }) {
                     // Correct all the same: the listing is then every post, oldest change first.
                     logger.debug("\(type): the server ignores modified_after (WordPress before 5.7?); every post id is listed")
@@ -64,23 +67,33 @@ struct CollectionSync {
     }
 
     /// Lists every page, handing each to `handle`; returns every id and time seen.
+    /// With `validators`, the first page is asked for conditionally, and the
+    /// validators of its answer are kept once its posts are committed.
     private func listAll(
-        _ listing: Listing, handle: (PostPage) async throws(SyncError) -> Void
+        _ listing: Listing, validators: Validators? = nil, handle: (PostPage) async throws(SyncError) -> Void
     ) async throws(SyncError) -> [Int: String] {
         var seen: [Int: String] = [:]
         for number in 1...Self.maximumPages {
-            let page: PostPage?
+            let response: WordPressClient.ListResponse
             do {
-                page = try await wordpress.listPage(listing, root: root, type: restBase, page: number)
+                response = try await wordpress.listPage(listing, root: root, type: restBase, page: number,
+                                                        validators: number == 1 ? validators : nil)
             } catch {
                 throw .wordpress(error)
             }
-            guard let page, !page.posts.isEmpty || page.skipped > 0 else { return seen }
+            guard case .page(let page) = response, !page.posts.isEmpty || page.skipped > 0 else { return seen }
             if page.skipped > 0 {
                 logger.warning("\(type) page \(number): skipped \(page.skipped) entries without a numeric id")
             }
             for post in page.posts { seen[post.id] = post.modifiedGMT ?? "" }
             try await handle(page)
+            if number == 1, case .modifiedAfter = listing.selection, page.validators != validators {
+                do {
+                    try await store.saveValidators(page.validators, siteID: site.id, type: type)
+                } catch {
+                    throw .store(error)
+                }
+            }
             if let total = page.totalPages, number >= total { return seen }
             if page.totalPages == nil && page.posts.count + page.skipped < WordPressClient.pageSize { return seen }
         }
@@ -96,8 +109,9 @@ struct CollectionSync {
         for start in stride(from: 0, to: changed.count, by: WordPressClient.pageSize) {
             let ids = Array(changed[start..<min(start + WordPressClient.pageSize, changed.count)])
             do {
-                fetched += try await wordpress.listPage(Listing(.ids(ids), includesContent: true),
-                                                        root: root, type: restBase, page: 1)?.posts ?? []
+                let response = try await wordpress.listPage(Listing(.ids(ids), includesContent: true),
+                                                            root: root, type: restBase, page: 1)
+                if case .page(let page) = response { fetched += page.posts }
             } catch {
                 throw .wordpress(error)
             }

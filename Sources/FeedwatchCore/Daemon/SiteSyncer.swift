@@ -80,18 +80,18 @@ public struct SiteSyncer: Sendable {
             let restBase = state.restBase ?? type
             do {
                 try await collection(type, restBase: restBase, root: root, record: record, wordpress: wordpress)
-                    .run(pass, highWater: state.highWaterGMT)
+                    .run(pass, highWater: state.highWaterGMT, validators: state.validators)
             } catch .wordpress(let error) where error.code == "rest_no_route" {
                 // Not a route: perhaps a type slug ("page") rather than its rest_base ("pages").
                 let resolved = try await resolve(type, root: root, record: record, wordpress: wordpress)
                 guard resolved != restBase else { throw .wordpress(error) }
                 try await collection(type, restBase: resolved, root: root, record: record, wordpress: wordpress)
-                    .run(pass, highWater: state.highWaterGMT)
+                    .run(pass, highWater: state.highWaterGMT, validators: state.validators)
             } catch .wordpress(.status(_, 404, _, _, _)) where record.restRoot != nil {
                 // The site moved its API (permalinks changed?): look again, once.
                 root = try await discover(record, with: wordpress)
                 try await collection(type, restBase: restBase, root: root, record: record, wordpress: wordpress)
-                    .run(pass, highWater: state.highWaterGMT)
+                    .run(pass, highWater: state.highWaterGMT, validators: state.validators)
             }
         }
     }

@@ -15,8 +15,14 @@ public struct CollectionState: Sendable, Equatable {
     public var lastReconcile: Date?
     /// The last pass that fetched every post's content; `nil` before the first.
     public var lastVerify: Date?
+    /// What the server sent to validate the last incremental listing.
+    public var validators: Validators?
 
-    public init(restBase: String? = nil, highWaterGMT: String? = nil, lastReconcile: Date? = nil, lastVerify: Date? = nil) {
+    public init(
+        restBase: String? = nil, highWaterGMT: String? = nil, lastReconcile: Date? = nil, lastVerify: Date? = nil,
+        validators: Validators? = nil
+    ) {
+        self.validators = validators
         self.restBase = restBase
         self.highWaterGMT = highWaterGMT
         self.lastReconcile = lastReconcile

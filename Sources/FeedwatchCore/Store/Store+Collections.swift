@@ -9,15 +9,18 @@ extension Store {
     public func collectionState(siteID: Int64, type: String) async throws(StoreError) -> CollectionState {
         try await read("reading the sync state of \(type)") { db in
             guard let row = try db.row("""
-                SELECT rest_base, high_water_gmt, last_reconcile_at, last_verify_at FROM collection
-                WHERE site_id = ? AND type = ?
+                SELECT rest_base, high_water_gmt, last_reconcile_at, last_verify_at, validated_url, etag, last_modified
+                FROM collection WHERE site_id = ? AND type = ?
                 """, [siteID, type])
             else { return CollectionState() }
             return CollectionState(
                 restBase: row["rest_base"],
                 highWaterGMT: row["high_water_gmt"],
                 lastReconcile: Timestamp.date(row["last_reconcile_at"]),
-                lastVerify: Timestamp.date(row["last_verify_at"]))
+                lastVerify: Timestamp.date(row["last_verify_at"]),
+                validators: (row["validated_url"] as String?).map {
+                    Validators(url: $0, etag: row["etag"], lastModified: row["last_modified"])
+                })
         }
     }
 
@@ -32,6 +35,15 @@ extension Store {
                 times[row["post_id"]] = row["modified_gmt"] ?? ""
             }
             return times
+        }
+    }
+
+    /// Keeps (or, with `nil`, forgets) the validators of the last incremental listing.
+    public func saveValidators(_ validators: Validators?, siteID: Int64, type: String) async throws(StoreError) {
+        try await write("saving validators of \(type)") { db in
+            try Self.ensureCollection(siteID: siteID, type: type, in: db)
+            try db.run("UPDATE collection SET validated_url = ?, etag = ?, last_modified = ? WHERE site_id = ? AND type = ?",
+                       [validators?.url, validators?.etag, validators?.lastModified, siteID, type])
         }
     }
 

@@ -72,6 +72,11 @@ enum StoreSchema {
                     high_water_gmt TEXT,
                     last_reconcile_at TEXT,
                     last_verify_at TEXT,
+                    -- Validators a cache in front of WordPress sent for the last
+                    -- incremental listing, for a conditional request next time.
+                    validated_url TEXT,
+                    etag TEXT,
+                    last_modified TEXT,
                     PRIMARY KEY (site_id, type)
                 ) WITHOUT ROWID;
                 """)

@@ -11,6 +11,8 @@ public struct PostPage: Sendable {
     public var totalPages: Int?
     /// Entries that were not posts (no numeric `id`), left out.
     public var skipped: Int
+    /// The response's `ETag`/`Last-Modified`, when it had any.
+    public var validators: Validators?
 
     /// The posts of a 200 response; one bad entry is skipped, not the page. A
     /// PHP warning or byte order mark before valid JSON is tolerated.

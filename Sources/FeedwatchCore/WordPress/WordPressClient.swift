@@ -35,28 +35,36 @@ public struct WordPressClient: Sendable {
         throw .noRESTAPI(siteURL: siteURL)
     }
 
-    /// One page of a collection; `nil` past the last page.
-    public func listPage(_ listing: Listing, root: RESTRoot, type: String, page: Int) async throws(WordPressError) -> PostPage? {
+    /// What one listing request brought back.
+    public enum ListResponse: Sendable {
+        case page(PostPage)
+        /// A conditional request whose answer is 304: nothing changed.
+        case notModified
+        /// Past the last page.
+        case end
+    }
+
+    /// One page of a collection.
+    /// - Parameter validators: those of an earlier answer from the same URL, to
+    ///   ask conditionally.
+    public func listPage(
+        _ listing: Listing, root: RESTRoot, type: String, page: Int, validators: Validators? = nil
+    ) async throws(WordPressError) -> ListResponse {
         let url = root.url(for: "wp/v2/\(type)", query: listing.query(page: page, authenticated: credentials != nil))
         if credentials != nil, !url.hasPrefix("https:"), !Self.isLoopback(url) {
             throw .insecureAuthentication(url: url)
         }
-        let response = try await get(url, credentials: credentials)
+        let conditional = validators.flatMap { $0.url == url ? $0.conditionalHeaders : nil } ?? []
+        let response = try await get(url, credentials: credentials, headers: conditional)
+        if response.status == 304, !conditional.isEmpty { return .notModified }
         guard response.status == 200 else {
             let error = Self.error(from: response)
-            if case .status(_, 400, "rest_post_invalid_page_number"?, _, _) = error { return nil }
+            if error.code == "rest_post_invalid_page_number", response.status == 400 { return .end }
             throw error
         }
-        return try PostPage(decoding: response)
-    }
-
-    private func get(_ url: String, credentials: HTTPCredentials? = nil) async throws(WordPressError) -> HTTPResponse {
-        do {
-            return try await http.get(HTTPRequest(url: url, headers: [("Accept", "application/json")], timeout: timeout,
-                                                  credentials: credentials))
-        } catch {
-            throw .transport(error)
-        }
+        var decoded = try PostPage(decoding: response)
+        decoded.validators = Validators(url: url, headers: response.headers)
+        return .page(decoded)
     }
 
     /// The `rest_base` of a post type named by its slug or its `rest_base`,
@@ -72,6 +80,17 @@ public struct WordPressClient: Sendable {
         let bases = types.map { (slug: $0.key, base: $0.value.rest_base ?? $0.key) }
         if let match = bases.first(where: { $0.base == name || $0.slug == name }) { return match.base }
         throw .unknownCollection(name: name, available: bases.map(\.base).sorted())
+    }
+
+    private func get(
+        _ url: String, credentials: HTTPCredentials? = nil, headers: [(name: String, value: String)] = []
+    ) async throws(WordPressError) -> HTTPResponse {
+        do {
+            return try await http.get(HTTPRequest(url: url, headers: [("Accept", "application/json")] + headers,
+                                                  timeout: timeout, credentials: credentials))
+        } catch {
+            throw .transport(error)
+        }
     }
 
     /// Whether a URL's host is this machine (127.0.0.0/8, ::1, localhost), where
