@@ -39,41 +39,24 @@ import TestSupport
             == #"f.json: sites[0].auth.passwrodFile: unknown key (did you mean "passwordFile"?)"#)
     }
 
-    private struct Harness {
-        let server: FakeWordPressServer
-        let site: FakeSite
-        let directory: TemporaryDirectory
-        let engine: Engine
-        let configuration: SiteConfiguration
-
-        init(password: String, secret: (TemporaryDirectory) throws -> SiteAuthentication.Secret,
-             environment: (TemporaryDirectory) -> [String: String] = { _ in [:] }, logger: Logger = Logger(label: "test"))
-            throws
-        {
-            server = try FakeWordPressServer()
-            site = server.addSite(uniqueSiteName("auth"))
+    /// A local-environment site (where WordPress accepts application passwords
+    /// over http) with a draft, and feedwatch's password written to a file.
+    private func watched(
+        password: String, secret: @escaping (TemporaryDirectory) throws -> SiteAuthentication.Secret,
+        environment: @escaping (TemporaryDirectory) -> [String: String] = { _ in [:] }, logger: Logger = Logger(label: "test")
+    ) throws -> WatchedSite {
+        try WatchedSite("auth", environment: environment, logger: logger, configure: { configuration, site, directory in
             site.environmentType = "local"
-            site.addApplicationPassword(user: "monitor", password: AuthenticationTests.password)
+            site.addApplicationPassword(user: "monitor", password: Self.password)
             site.addGeneratedPosts(3)
             site.addPost(title: "Embargoed", content: "<p>draft</p>", status: "draft")
-            directory = try TemporaryDirectory()
             try directory.write("monitor.pass", password + "\n")
-            configuration = SiteConfiguration(name: site.name, url: site.url,
-                                              auth: SiteAuthentication(username: "monitor", secret: try secret(directory)))
-            engine = try Engine(configuration: Configuration(source: "test", sites: [configuration]),
-                                databasePath: directory.file("feedwatch.db"), environment: environment(directory), logger: logger)
-        }
-
-        func sync() async -> String? { await engine.syncer(for: configuration).sync().error }
-
-        func shutdown() async {
-            await engine.shutdown()
-            server.stop()
-        }
+            configuration.auth = SiteAuthentication(username: "monitor", secret: try secret(directory))
+        })
     }
 
     @Test func applicationPasswordShowsDraftsToFeedwatch() async throws {
-        let harness = try Harness(password: Self.password) { .file($0.file("monitor.pass")) }
+        let harness = try watched(password: Self.password, secret: { .file($0.file("monitor.pass")) })
         #expect(await harness.sync() == nil)
         let baseline = try #require(try JournalReader.entries(site: harness.site.name).first)
         #expect(baseline["FEEDWATCH_POST_COUNT"] == "4", "the draft is watched too")
@@ -87,7 +70,7 @@ import TestSupport
     }
 
     @Test func credentialComesFromTheCredentialsDirectory() async throws {
-        let harness = try Harness(password: Self.password, secret: { _ in .credential("monitor.pass") },
+        let harness = try watched(password: Self.password, secret: { _ in .credential("monitor.pass") },
                                   environment: { ["CREDENTIALS_DIRECTORY": $0.path] })
         #expect(await harness.sync() == nil)
         #expect(harness.server.requests.contains { $0.authenticatedUser == "monitor" })
@@ -96,7 +79,7 @@ import TestSupport
 
     @Test func wrongPasswordIsAClearErrorThatNeverShowsThePassword() async throws {
         let wrong = "zzzz zzzz zzzz zzzz zzzz zzzz"
-        let harness = try Harness(password: wrong) { .file($0.file("monitor.pass")) }
+        let harness = try watched(password: wrong, secret: { .file($0.file("monitor.pass")) })
         let error = try #require(await harness.sync())
         #expect(error.contains("HTTP 401 (incorrect_password"), "\(error)")
         #expect(!error.contains("zzzz"))
@@ -104,7 +87,7 @@ import TestSupport
     }
 
     @Test func missingPasswordFileNamesTheFile() async throws {
-        let harness = try Harness(password: Self.password) { _ in .file("/nonexistent/monitor.pass") }
+        let harness = try watched(password: Self.password, secret: { _ in .file("/nonexistent/monitor.pass") })
         #expect(await harness.sync()
             == "application password: /nonexistent/monitor.pass: cannot read the file: No such file or directory")
         #expect(harness.server.requests.isEmpty)
@@ -125,7 +108,7 @@ import TestSupport
 
     @Test func passwordFileReadableByOthersIsWarnedAbout() async throws {
         let messages = CapturedLogs()
-        let harness = try Harness(password: Self.password, secret: { directory in
+        let harness = try watched(password: Self.password, secret: { directory in
             chmod(directory.file("monitor.pass"), 0o644)
             return .file(directory.file("monitor.pass"))
         }, logger: Logger(label: "test") { _ in messages })

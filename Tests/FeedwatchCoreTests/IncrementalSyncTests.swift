@@ -6,46 +6,15 @@ import Testing
 import TestSupport
 
 @Suite(.serialized) struct IncrementalSyncTests {
-    private struct Harness {
-        let server: FakeWordPressServer
-        let site: FakeSite
-        let name: String
-        let directory: TemporaryDirectory
-        let engine: Engine
-        let configuration: SiteConfiguration
-
-        init(_ purpose: String, reconcile: Duration = .seconds(3600)) throws {
-            server = try FakeWordPressServer()
-            name = uniqueSiteName(purpose)
-            site = server.addSite(name)
-            directory = try TemporaryDirectory()
-            configuration = SiteConfiguration(name: name, url: site.url, reconcile: reconcile)
-            engine = try Engine(configuration: Configuration(source: "test", sites: [configuration]),
-                                databasePath: directory.file("feedwatch.db"), environment: [:], logger: Logger(label: "test"))
-        }
-
-        /// Syncs once; returns the REST requests it made and the events it wrote.
-        func sync(full: Bool = false) async throws -> (requests: [FakeRequest], events: [String]) {
-            server.clearRequests()
-            let before = try JournalReader.entries(site: name, atLeast: 0).count
-            let error = await engine.syncer(for: configuration).sync(full: full).error
-            #expect(error == nil, "\(error ?? "")")
-            let entries = try JournalReader.read(match: "FEEDWATCH_SITE=\(name)")
-            return (server.requests.filter { $0.target.contains("wp/v2/") },
-                    entries.dropFirst(before).compactMap { $0["FEEDWATCH_EVENT"] })
-        }
-
-        func shutdown() async {
-            await engine.shutdown()
-            server.stop()
-        }
+    private func watched(_ purpose: String, reconcile: Duration = .seconds(3600)) throws -> WatchedSite {
+        try WatchedSite(purpose, configure: { configuration, _, _ in configuration.reconcile = reconcile })
     }
 
     @Test func steadyPollIsOneSmallRequestAfterTheMark() async throws {
-        let harness = try Harness("steady")
+        let harness = try watched("steady")
         harness.site.addGeneratedPosts(250)
-        _ = try await harness.sync()
-        let (requests, events) = try await harness.sync()
+        _ = try await harness.observedSync()
+        let (requests, events) = try await harness.observedSync()
         #expect(events.isEmpty)
         let request = try #require(requests.first)
         #expect(requests.count == 1)
@@ -57,12 +26,12 @@ import TestSupport
     }
 
     @Test func onlyChangedPostsHaveTheirContentFetched() async throws {
-        let harness = try Harness("changed")
+        let harness = try watched("changed")
         harness.site.addGeneratedPosts(120)
-        _ = try await harness.sync()
+        _ = try await harness.observedSync()
         let edited = harness.site.addPost(title: "Later", content: "<p>x</p>")
         harness.site.edit(edited, content: "<p>y</p>")
-        let (requests, events) = try await harness.sync()
+        let (requests, events) = try await harness.observedSync()
         #expect(events == ["new"])
         let contentFetches = requests.filter { $0.target.contains("include=") }
         #expect(contentFetches.count == 1)
@@ -71,13 +40,13 @@ import TestSupport
     }
 
     @Test func serverIgnoringModifiedAfterStillGivesCorrectEvents() async throws {
-        let harness = try Harness("old-wp")
+        let harness = try watched("old-wp")
         harness.site.supportsModifiedAfter = false
         harness.site.addGeneratedPosts(150)
-        _ = try await harness.sync()
-        #expect(try await harness.sync().events.isEmpty)
+        _ = try await harness.observedSync()
+        #expect(try await harness.observedSync().events.isEmpty)
         let id = harness.site.addPost(title: "Fresh", content: "<p>new</p>")
-        let (requests, events) = try await harness.sync()
+        let (requests, events) = try await harness.observedSync()
         #expect(events == ["new"])
         #expect(requests.filter { $0.target.contains("include=") }.count == 1)
         #expect(requests.contains { $0.target.contains("include=\(id)") })
@@ -85,41 +54,41 @@ import TestSupport
     }
 
     @Test func reconcileFindsAPostTheIncrementalSyncCannotSee() async throws {
-        let harness = try Harness("reconcile", reconcile: .seconds(1))
+        let harness = try watched("reconcile", reconcile: .seconds(1))
         harness.site.addGeneratedPosts(5)
-        _ = try await harness.sync()
+        _ = try await harness.observedSync()
         // An imported post carries an old modified time: no modified_after query finds it.
         harness.site.addPost(title: "Imported", content: "<p>old</p>", modifiedGMT: Date(timeIntervalSince1970: 1_000_000_000))
-        #expect(try await harness.sync().events.isEmpty)
+        #expect(try await harness.observedSync().events.isEmpty)
         try await Task.sleep(for: .milliseconds(1200))
-        let (requests, events) = try await harness.sync()
+        let (requests, events) = try await harness.observedSync()
         #expect(events == ["new"])
         #expect(requests.contains { !$0.target.contains("modified_after") && $0.target.contains("orderby=id") })
         await harness.shutdown()
     }
 
     @Test func validatorsFromACacheInFrontMakeSteadyPollsConditional() async throws {
-        let harness = try Harness("etag")
+        let harness = try watched("etag")
         harness.site.sendsValidators = true
         harness.site.addGeneratedPosts(20)
-        _ = try await harness.sync()
-        _ = try await harness.sync()
-        let (requests, events) = try await harness.sync()
+        _ = try await harness.observedSync()
+        _ = try await harness.observedSync()
+        let (requests, events) = try await harness.observedSync()
         #expect(events.isEmpty)
         let conditional = try #require(requests.first)
         #expect(conditional.header("if-none-match") != nil, "\(conditional.headers)")
         #expect(requests.count == 1)
         harness.site.edit(3, content: "<p>changed behind the cache</p>")
-        let (_, afterEdit) = try await harness.sync()
+        let (_, afterEdit) = try await harness.observedSync()
         #expect(afterEdit == ["revised"])
         await harness.shutdown()
     }
 
     @Test func highWaterMarkIsTheNewestCommittedModifiedTime() async throws {
-        let harness = try Harness("mark")
+        let harness = try watched("mark")
         harness.site.addGeneratedPosts(3)
         let id = harness.site.addPost(title: "Newest", content: "<p>n</p>")
-        _ = try await harness.sync()
+        _ = try await harness.observedSync()
         let record = try await harness.engine.store.registerSite(name: harness.name, url: harness.site.url)
         let state = try await harness.engine.store.collectionState(siteID: record.id, type: "posts")
         let newest = try JSONSerialization.jsonObject(with: #require(harness.site.post(id))) as? [String: Any]
@@ -129,35 +98,30 @@ import TestSupport
     }
 }
 
-@Suite(.serialized) struct CollectionTypeTests {
-    private struct Harness {
-        let server: FakeWordPressServer
-        let site: FakeSite
-        let directory: TemporaryDirectory
-        let engine: Engine
-        let configuration: SiteConfiguration
+extension WatchedSite {
+    /// Syncs once; returns the REST requests it made and the events it wrote.
+    func observedSync(full: Bool = false) async throws -> (requests: [FakeRequest], events: [String]) {
+        server.clearRequests()
+        let before = try JournalReader.entries(site: name, atLeast: 0).count
+        let error = await sync(full: full)
+        #expect(error == nil, "\(error ?? "")")
+        let entries = try JournalReader.read(match: "FEEDWATCH_SITE=\(name)")
+        return (server.requests.filter { $0.target.contains("wp/v2/") },
+                entries.dropFirst(before).compactMap { $0["FEEDWATCH_EVENT"] })
+    }
+}
 
-        init(types: [String]) throws {
-            server = try FakeWordPressServer()
-            site = server.addSite(uniqueSiteName("types"))
+@Suite(.serialized) struct CollectionTypeTests {
+    private func watched(types: [String]) throws -> WatchedSite {
+        try WatchedSite("types", configure: { configuration, site, _ in
+            configuration.types = types
             site.addGeneratedPosts(2)
             for title in ["About", "Contact", "Imprint"] { site.addPage(title: title, content: "<p>\(title)</p>") }
-            directory = try TemporaryDirectory()
-            configuration = SiteConfiguration(name: site.name, url: site.url, types: types)
-            engine = try Engine(configuration: Configuration(source: "test", sites: [configuration]),
-                                databasePath: directory.file("feedwatch.db"), environment: [:], logger: Logger(label: "test"))
-        }
-
-        func sync() async -> String? { await engine.syncer(for: configuration).sync().error }
-
-        func shutdown() async {
-            await engine.shutdown()
-            server.stop()
-        }
+        })
     }
 
     @Test func aTypeSlugIsResolvedToItsRESTBaseOnceAndRemembered() async throws {
-        let harness = try Harness(types: ["page"])
+        let harness = try watched(types: ["page"])
         #expect(await harness.sync() == nil)
         #expect(try JournalReader.entries(site: harness.site.name).first?["FEEDWATCH_POST_COUNT"] == "3")
         #expect(harness.server.requests.contains { $0.target.contains("wp/v2/types") })
@@ -169,7 +133,7 @@ import TestSupport
     }
 
     @Test func anUnknownTypeListsWhatTheSiteHas() async throws {
-        let harness = try Harness(types: ["books"])
+        let harness = try watched(types: ["books"])
         let error = try #require(await harness.sync())
         #expect(error.hasPrefix(#"the site has no REST collection "books" (it has: "#), "\(error)")
         #expect(error.contains("posts") && error.contains("pages"))

@@ -7,40 +7,8 @@ import TestSupport
 
 /// The whole path: fake WordPress on 127.0.0.1 → libcurl → SQLite → the real journal.
 @Suite(.serialized) struct SyncEndToEndTests {
-    private struct Harness {
-        let server: FakeWordPressServer
-        let site: FakeSite
-        let name: String
-        let directory: TemporaryDirectory
-        let engine: Engine
-
-        init(_ purpose: String, permalinks: FakePermalinks = .pretty, sendsLinkHeader: Bool = true) throws {
-            server = try FakeWordPressServer()
-            name = uniqueSiteName(purpose)
-            site = server.addSite(name, permalinks: permalinks, sendsLinkHeader: sendsLinkHeader)
-            directory = try TemporaryDirectory()
-            let configuration = Configuration(source: "test", sites: [SiteConfiguration(name: name, url: site.url)])
-            engine = try Engine(configuration: configuration, databasePath: directory.file("feedwatch.db"),
-                                environment: [:], logger: Logger(label: "test"))
-        }
-
-        /// Polls once and returns the journal entries this poll added.
-        func poll(expecting count: Int, full: Bool = false) async throws -> [[String: String]] {
-            let before = try JournalReader.entries(site: name, atLeast: 0).count
-            let failures = await Poller(syncers: engine.configuration.sites.map(engine.syncer)).pollOnce(full: full)
-            #expect(failures.isEmpty, "\(failures)")
-            let after = try JournalReader.entries(site: name, atLeast: before + count)
-            return Array(after.dropFirst(before))
-        }
-
-        func shutdown() async {
-            await engine.shutdown()
-            server.stop()
-        }
-    }
-
     @Test func firstPollGivesOneBaselineThenEachEditItsEvent() async throws {
-        let harness = try Harness("e2e")
+        let harness = try WatchedSite("e2e")
         try harness.site.addPost(Fixture.postData())
         harness.site.addGeneratedPosts(150)
 
@@ -94,7 +62,7 @@ import TestSupport
 
     @Test(arguments: [(FakePermalinks.plain, true), (.plain, false), (.pretty, false)])
     func discoveryFindsTheRESTRootInEveryForm(permalinks: FakePermalinks, sendsLinkHeader: Bool) async throws {
-        let harness = try Harness("discovery", permalinks: permalinks, sendsLinkHeader: sendsLinkHeader)
+        let harness = try WatchedSite("discovery", permalinks: permalinks, sendsLinkHeader: sendsLinkHeader)
         harness.site.addGeneratedPosts(3)
         let events = try await harness.poll(expecting: 1)
         #expect(events.first?["FEEDWATCH_POST_COUNT"] == "3")
@@ -104,13 +72,12 @@ import TestSupport
     }
 
     @Test func siteFailingAfterThreeFailedSyncsWithNothingStoredLost() async throws {
-        let harness = try Harness("failing")
+        let harness = try WatchedSite("failing")
         harness.site.addGeneratedPosts(5)
         _ = try await harness.poll(expecting: 1)
         harness.server.stop()
-        let syncer = harness.engine.syncer(for: harness.engine.configuration.sites[0])
         for _ in 0..<4 {
-            let error = await syncer.sync().error
+            let error = await harness.sync()
             #expect(error?.contains("cannot reach the server") == true, "\(error ?? "no error")")
         }
         let entries = try JournalReader.entries(site: harness.name, atLeast: 2)
@@ -122,5 +89,16 @@ import TestSupport
         }
         #expect(stored == 5)
         await harness.engine.shutdown()
+    }
+}
+
+extension WatchedSite {
+    /// Polls as `feedwatch poll` does and returns the journal entries this poll added.
+    func poll(expecting count: Int, full: Bool = false) async throws -> [[String: String]] {
+        let before = try JournalReader.entries(site: name, atLeast: 0).count
+        let failures = await Poller(syncers: [engine.syncer(for: configuration)]).pollOnce(full: full)
+        #expect(failures.isEmpty, "\(failures)")
+        let after = try JournalReader.entries(site: name, atLeast: before + count)
+        return Array(after.dropFirst(before))
     }
 }

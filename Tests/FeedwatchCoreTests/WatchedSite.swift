@@ -1,0 +1,43 @@
+import FakeWordPress
+@testable import FeedwatchCore
+import Logging
+import TestSupport
+
+/// A fake WordPress site on 127.0.0.1 and an engine watching it, with a
+/// database of its own: what most end-to-end tests start from.
+struct WatchedSite {
+    let server: FakeWordPressServer
+    let site: FakeSite
+    let directory: TemporaryDirectory
+    let configuration: SiteConfiguration
+    let engine: Engine
+
+    /// - Parameter configure: adjusts the site's configuration (and may prepare
+    ///   the fake site or files in the directory) before the engine starts.
+    init(
+        _ purpose: String, permalinks: FakePermalinks = .pretty, sendsLinkHeader: Bool = true,
+        environment: (TemporaryDirectory) -> [String: String] = { _ in [:] }, logger: Logger = Logger(label: "test"),
+        configure: (inout SiteConfiguration, FakeSite, TemporaryDirectory) throws -> Void = { _, _, _ in }
+    ) throws {
+        server = try FakeWordPressServer()
+        site = server.addSite(uniqueSiteName(purpose), permalinks: permalinks, sendsLinkHeader: sendsLinkHeader)
+        directory = try TemporaryDirectory()
+        var configuration = SiteConfiguration(name: site.name, url: site.url)
+        try configure(&configuration, site, directory)
+        self.configuration = configuration
+        engine = try Engine(configuration: Configuration(source: "test", sites: [configuration]),
+                            databasePath: directory.file("feedwatch.db"), environment: environment(directory), logger: logger)
+    }
+
+    var name: String { site.name }
+
+    /// One sync; the error, if it failed.
+    func sync(full: Bool = false) async -> String? {
+        await engine.syncer(for: configuration).sync(full: full).error
+    }
+
+    func shutdown() async {
+        await engine.shutdown()
+        server.stop()
+    }
+}
