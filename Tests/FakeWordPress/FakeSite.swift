@@ -204,7 +204,10 @@ public final class FakeSite: Sendable {
     /// The post's current JSON as the REST API renders it in the `view` context (whatever its
     /// status), or `nil` if there is no such post.
     public func post(_ id: Int) -> Data? {
-        state.withLock { $0.posts[id] }.map { Data(PHPJSONEncoder.encode($0.json)) }
+        state.withLock { $0.posts[id] }.map { record in
+            let key = PostRenderCache.Key(context: "view", editor: false, fields: nil)  // The `view` object is `json`.
+            return Data(record.renderCache.bytes(for: key) { PHPJSONEncoder.encode(record.json) })
+        }
     }
 
     private func change(_ id: Int, _ operation: String, _ body: (inout PostRecord, inout SiteState) -> Void) {

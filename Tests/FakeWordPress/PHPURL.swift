@@ -26,7 +26,7 @@ enum PHPURL {
 
     /// Percent-decoding of a URL path (`rawurldecode`: `+` stays a plus).
     static func decodePath(_ text: String) -> String {
-        decode(text.replacingOccurrences(of: "+", with: "%2B"))
+        decode(UTF8Text.replacing("+", with: "%2B", in: text))
     }
 
     /// `urlencode`: everything but letters, digits and `-_.` is escaped; a space becomes `+`.
@@ -60,13 +60,18 @@ enum PHPURL {
     static func addQueryArgs(_ args: [QueryParameters.Entry], to url: String) -> String {
         var uri = url
         var fragment = ""
-        if let hash = uri.firstIndex(of: "#") {
+        // In simple text (`UTF8Text.isSimple`) the `#` and `?` characters are their bytes, found faster.
+        let simple = UTF8Text.isSimple(url)
+        func find(_ byte: UInt8, in text: String) -> String.Index? {
+            simple ? text.utf8.firstIndex(of: byte) : text.firstIndex(of: Character(Unicode.Scalar(byte)))
+        }
+        if let hash = find(UInt8(ascii: "#"), in: uri) {
             fragment = String(uri[hash...])
             uri = String(uri[..<hash])
         }
         var base = uri
         var query = ""
-        if let mark = uri.firstIndex(of: "?") {
+        if let mark = find(UInt8(ascii: "?"), in: uri) {
             base = String(uri[...mark])
             query = String(uri[uri.index(after: mark)...])
         } else {
@@ -78,11 +83,11 @@ enum PHPURL {
         var built = buildQuery(merged.entries)
         while built.hasPrefix("?") { built.removeFirst() }
         while built.hasSuffix("?") { built.removeLast() }
-        built = built.replacingOccurrences(of: "=&", with: "&")
+        built = UTF8Text.replacing("=&", with: "&", in: built)
         if built.hasSuffix("=") { built.removeLast() }
         var result = base + built
         while result.hasSuffix("?") { result.removeLast() }
-        return (result + fragment).replacingOccurrences(of: "?#", with: "#")
+        return UTF8Text.replacing("?#", with: "#", in: result + fragment)
     }
 
     /// `build_query`: WordPress's `_http_build_query` with encoding off (values arrive encoded).

@@ -13,7 +13,9 @@ struct PostRecord: Sendable {
     let id: Int
     private(set) var type: String
     private(set) var status: String
-    private(set) var json: JSONValue
+    private(set) var json: JSONValue {
+        didSet { renderCache = PostRenderCache() }
+    }
     /// `post_date` and `post_modified`: the site's local wall clock, which `after`/`before` and
     /// `modified_after`/`modified_before` compare against.
     private(set) var dateLocal: Int64
@@ -23,7 +25,12 @@ struct PostRecord: Sendable {
     /// Whether `excerpt` was written by hand; otherwise WordPress derives it from the content.
     private(set) var hasManualExcerpt: Bool
     private(set) var revisionCount: Int
-    var source: Source
+    /// What `context=edit` shows changes with it too.
+    var source: Source {
+        didSet { renderCache = PostRenderCache() }
+    }
+    /// This version's encoded views; every change to the JSON or the source starts a new one.
+    private(set) var renderCache = PostRenderCache()
 
     init(id: Int, type: String, status: String, json: JSONValue, dateLocal: Int64, modifiedLocal: Int64,
          modifiedGMT: Int64, hasManualExcerpt: Bool, revisionCount: Int, source: Source) {

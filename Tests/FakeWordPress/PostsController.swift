@@ -46,7 +46,8 @@ struct PostsController {
 
         var headers = [(name: "X-WP-Total", value: String(total)), (name: "X-WP-TotalPages", value: String(maxPages))]
         if let link = paginationLink(query, maxPages: maxPages) { headers.append(("Link", link)) }
-        var result = RESTResult(data: .array(slice.map { represent($0, context: query.context) }), headers: headers)
+        var result = RESTResult(posts: PostPayload(records: Array(slice), isList: true, view: view(query.context)),
+                                headers: headers)
         result.lastModified = slice.lazy.map(\.modifiedGMT).max()
         return result
     }
@@ -85,9 +86,11 @@ struct PostsController {
                               allowsGET: false)
         }
         guard readable else { return RESTResult(error: .forbidden, allowsGET: false) }
-        let data = represent(record, context: request.context)
-        let alternate = "<\(data["link"]?.stringValue ?? record.link)>; rel=\"alternate\"; type=text/html"
-        var result = RESTResult(data: data, headers: [("Link", alternate)])
+        let view = view(request.context)
+        let link = view.representation(of: record)["link"]?.stringValue ?? record.link
+        let alternate = "<\(link)>; rel=\"alternate\"; type=text/html"
+        var result = RESTResult(posts: PostPayload(records: [record], isList: false, view: view),
+                                headers: [("Link", alternate)])
         result.lastModified = record.modifiedGMT
         return result
     }
@@ -129,8 +132,7 @@ struct PostsController {
         user != nil || record.status == "publish" || record.status == "inherit"
     }
 
-    private func represent(_ record: PostRecord, context: String) -> JSONValue {
-        guard user != nil else { return record.representation(context: context) }
-        return EditorView(config: config).representation(of: record, context: context)
+    private func view(_ context: String) -> PostView {
+        PostView(context: context, editor: user == nil ? nil : config)
     }
 }

@@ -11,18 +11,22 @@ struct RESTDispatcher {
     }
 
     func respond(to request: RESTRequest) -> HTTPResponse {
-        var result: RESTResult
+        let result: RESTResult
         if let error = authenticationError() {
             // Refused before any route is matched, so no `Allow` header either.
             result = RESTResult(error: error, allowsGET: nil)
         } else {
             result = dispatch(request)
         }
-        if !result.isError, let fields = request.query["_fields"], let filter = FieldFilter(fields) {
-            result.data = filter.apply(to: result.data)
+        let fields = result.isError ? nil : request.query["_fields"]
+        let body: [UInt8]
+        if let posts = result.posts {
+            body = posts.encode(fields: fields)
+        } else {
+            let filter = fields.flatMap(FieldFilter.init)
+            body = PHPJSONEncoder.encode(filter?.apply(to: result.data) ?? result.data)
         }
-        var response = HTTPResponse(status: result.status, headers: headers(for: result, request),
-                                    body: PHPJSONEncoder.encode(result.data))
+        var response = HTTPResponse(status: result.status, headers: headers(for: result, request), body: body)
         if state.sendsValidators {
             // Only a validating cache needs it, and the site-wide fallback walks every post.
             response.lastModified = result.lastModified ?? state.lastModifiedGMT

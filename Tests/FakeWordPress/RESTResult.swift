@@ -4,6 +4,8 @@
 struct RESTResult: Sendable {
     var status = 200
     var data: JSONValue
+    /// Posts to send instead of `data`, encoded once `_fields` is known (see `PostPayload`).
+    var posts: PostPayload?
     var headers: [(name: String, value: String)] = []
     var isError = false
     /// `nil` when no route matched, so no `Allow` header is sent at all.
@@ -18,6 +20,11 @@ struct RESTResult: Sendable {
         self.data = data
         self.headers = headers
         self.allowsGET = allowsGET
+    }
+
+    init(posts: PostPayload, headers: [(name: String, value: String)]) {
+        self.init(data: .null, headers: headers)
+        self.posts = posts
     }
 
     init(error: WPError, allowsGET: Bool?) {

@@ -67,7 +67,8 @@ struct ThemePages {
 
     /// `esc_attr`/`esc_html` for the few values that end up in markup.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\"", "&quot;")].reduce(text) { text, pair in
+            UTF8Text.replacing(pair.0, with: pair.1, in: text)
+        }
     }
 }

@@ -8,6 +8,11 @@ enum WPFormatting {
     /// A subset of `wpautop`: blocks separated by blank lines become paragraphs, single newlines
     /// become `<br />`, and blocks that already start with block-level HTML are left alone.
     static func autop(_ text: String) -> String {
+        if UTF8Text.isSimple(text), let fast = WPFormattingUTF8.autop(text) { return fast }
+        return autopCharacters(text)
+    }
+
+    private static func autopCharacters(_ text: String) -> String {
         let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !normalized.isEmpty else { return "" }
         let blocks = normalized.components(separatedBy: "\n\n")
@@ -31,6 +36,10 @@ enum WPFormatting {
     /// A subset of `wptexturize`: straight quotes and apostrophes become curly ones, `...` an
     /// ellipsis and spaced dashes en/em dashes, all as numeric entities, outside of HTML tags.
     static func texturize(_ text: String) -> String {
+        UTF8Text.isSimple(text) ? WPFormattingUTF8.texturize(text) : texturizeCharacters(text)
+    }
+
+    private static func texturizeCharacters(_ text: String) -> String {
         var output = ""
         var insideTag = false
         var previous: Character = " "
@@ -69,7 +78,8 @@ enum WPFormatting {
     /// `wp_trim_excerpt` for a post without a hand-written excerpt: tags stripped, the first 55
     /// words kept, ` [&hellip;]` appended when text was cut, then `wpautop`.
     static func automaticExcerpt(fromRendered html: String) -> String {
-        let words = stripTags(html).split(whereSeparator: { $0.isWhitespace })
+        guard !UTF8Text.isSimple(html) else { return WPFormattingUTF8.automaticExcerpt(fromRendered: html) }
+        let words = stripTagsCharacters(html).split(whereSeparator: { $0.isWhitespace })
         guard !words.isEmpty else { return "" }
         var text = words.prefix(55).joined(separator: " ")
         if words.count > 55 { text += " [&hellip;]" }
@@ -78,6 +88,11 @@ enum WPFormatting {
 
     /// `wp_strip_all_tags`, good enough for generated markup (no `<` inside attribute values).
     static func stripTags(_ html: String) -> String {
+        guard UTF8Text.isSimple(html) else { return stripTagsCharacters(html) }
+        return String(decoding: WPFormattingUTF8.stripTags(Array(html.utf8)), as: UTF8.self)
+    }
+
+    private static func stripTagsCharacters(_ html: String) -> String {
         var output = ""
         var insideTag = false
         for character in html {
@@ -93,6 +108,7 @@ enum WPFormatting {
     /// `sanitize_title`: accents removed (`remove_accents`), lowercase, runs of anything that is
     /// not an ASCII letter or digit become one dash, no dash at either end.
     static func slug(_ title: String) -> String {
+        if title.utf8.allSatisfy({ $0 < 0x80 }) { return WPFormattingUTF8.asciiSlug(title.utf8) }
         var output = ""
         let folded = title.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
         for scalar in folded.unicodeScalars {
