@@ -130,6 +130,28 @@ import TestSupport
         await farm.shutdown()
     }
 
+    @Test func aPagePastTheEndEndsTheListingInsteadOfFailing() async throws {
+        let server = try FakeWordPressServer()
+        let site = server.addSite(uniqueSiteName("past-end"))
+        site.addGeneratedPosts(3)
+        let http = try HTTPClient()
+        let client = WordPressClient(http: http, timeout: .seconds(10))
+        let root = RESTRoot(site.url + "wp-json/")
+        let listing = Listing(.everything, includesContent: false)
+        guard case .page(let first) = try await client.listPage(listing, root: root, type: "posts", page: 1) else {
+            Issue.record("expected the first page")
+            return
+        }
+        #expect(first.posts.count == 3)
+        guard case .end = try await client.listPage(listing, root: root, type: "posts", page: 2) else {
+            Issue.record("expected the end of the listing")
+            return
+        }
+        #expect(server.requests.last?.target.contains("page=2") == true)
+        await http.shutdown()
+        server.stop()
+    }
+
     @Test func refusedConnectionIsOneSiteError() async throws {
         let server = try FakeWordPressServer()
         let url = "http://127.0.0.1:\(server.port)/nothing-here/"
