@@ -37,7 +37,7 @@ enum BodyCorruption {
         var bytes = PHPJSONEncoder.encode(json)
         for sequence in invalidSequences {
             let escape = Array("\\u\(String(sequence.placeholder.value, radix: 16))".utf8)
-            bytes = replace(escape, with: sequence.bytes, in: bytes)
+            bytes = UTF8Text.replacing(escape, with: sequence.bytes, in: bytes[...])
         }
         return bytes
     }
@@ -108,21 +108,5 @@ enum BodyCorruption {
         default:
             return value
         }
-    }
-
-    private static func replace(_ pattern: [UInt8], with replacement: [UInt8], in bytes: [UInt8]) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == pattern[0], bytes[index...].starts(with: pattern) {
-                output += replacement
-                index += pattern.count
-            } else {
-                output.append(bytes[index])
-                index += 1
-            }
-        }
-        return output
     }
 }
