@@ -106,6 +106,26 @@ import TestSupport
         await engine.shutdown()
     }
 
+    @Test func everyAuthenticatedRequestRefusesPlainHTTPToAnotherHost() async throws {
+        let http = try HTTPClient()
+        let client = WordPressClient(http: http, timeout: .seconds(5),
+                                     credentials: HTTPCredentials(username: "monitor", password: Self.password))
+        let root = RESTRoot("http://intranet.example.invalid/wp-json/")
+        do {
+            _ = try await client.restBase(of: "page", root: root)
+            Issue.record("expected a refusal")
+        } catch {
+            #expect(error.description.hasPrefix("http://intranet.example.invalid/wp-json/wp/v2/types: refusing to send"))
+        }
+        do {
+            _ = try await client.listPage(Listing(.everything, includesContent: false), root: root, type: "posts", page: 1)
+            Issue.record("expected a refusal")
+        } catch {
+            #expect(error.description.contains("refusing to send the application password over plain http"))
+        }
+        await http.shutdown()
+    }
+
     @Test func passwordFileReadableByOthersIsWarnedAbout() async throws {
         let messages = CapturedLogs()
         let harness = try watched(password: Self.password, secret: { directory in

@@ -34,16 +34,17 @@ struct CollectionSync {
     func run(_ pass: SyncPass, highWater: String?, validators: Validators? = nil) async throws(SyncError) {
         switch pass {
         case .verify:
+            let stored = try await storedTimes()
             let seen = try await listAll(Listing(.everything, includesContent: true)) { page throws(SyncError) in
                 try await record(page.posts, highWater: nil)
             }
-            try await finishPass(seen: seen, verified: true)
+            try await finishPass(stored: stored, seen: seen, verified: true)
         case .reconcile:
             let stored = try await storedTimes()
             let seen = try await listAll(Listing(.everything, includesContent: false)) { page throws(SyncError) in
                 try await fetchChanged(page.posts, stored: stored, highWater: nil)
             }
-            try await finishPass(seen: seen, verified: false)
+            try await finishPass(stored: stored, seen: seen, verified: false)
         case .incremental:
             guard let highWater, let mark = WordPressTime.date(fromGMT: highWater) else {
                 return try await run(.reconcile, highWater: nil)
@@ -129,9 +130,11 @@ struct CollectionSync {
         }
     }
 
-    private func finishPass(seen: [Int: String], verified: Bool) async throws(SyncError) {
+    /// - Parameters:
+    ///   - stored: the stored posts as the pass began; those it did not see are gone.
+    ///   - seen: every post the pass listed.
+    private func finishPass(stored: [Int: String], seen: [Int: String], verified: Bool) async throws(SyncError) {
         do {
-            let stored = try await store.storedModifiedTimes(siteID: site.id, type: type)
             let gone = stored.keys.filter { seen[$0] == nil }.count
             if gone > 0 {
                 logger.info("\(type): \(gone) stored posts are no longer listed (deleted or unpublished)")

@@ -59,7 +59,8 @@ public struct SiteSyncer: Sendable {
 
     private func syncCollections(of record: SiteRecord, full: Bool) async throws(SyncError) {
         let credentials = try credentials()
-        if credentials != nil, !site.url.hasPrefix("https:"), !WordPressClient.isLoopback(site.url) {
+        // Checked before discovery, so the error is this, not whatever the network says.
+        if credentials != nil, !WordPressClient.mayCarryPassword(site.url) {
             throw .wordpress(.insecureAuthentication(url: site.url))
         }
         let wordpress = WordPressClient(http: http, timeout: site.timeout, credentials: credentials)
@@ -78,20 +79,23 @@ public struct SiteSyncer: Sendable {
             }
             let pass = SyncPass.due(for: state, site: site, full: full)
             let restBase = state.restBase ?? type
+            func run(restBase: String, root: RESTRoot) async throws(SyncError) {
+                try await CollectionSync(
+                    type: type, restBase: restBase, root: root, site: record, wordpress: wordpress, store: store,
+                    reporter: reporter, normalizer: ContentNormalizer(ignorePatterns: site.ignore), logger: logger
+                ).run(pass, highWater: state.highWaterGMT, validators: state.validators)
+            }
             do {
-                try await collection(type, restBase: restBase, root: root, record: record, wordpress: wordpress)
-                    .run(pass, highWater: state.highWaterGMT, validators: state.validators)
+                try await run(restBase: restBase, root: root)
             } catch .wordpress(let error) where error.code == "rest_no_route" {
                 // Not a route: perhaps a type slug ("page") rather than its rest_base ("pages").
                 let resolved = try await resolve(type, root: root, record: record, wordpress: wordpress)
                 guard resolved != restBase else { throw .wordpress(error) }
-                try await collection(type, restBase: resolved, root: root, record: record, wordpress: wordpress)
-                    .run(pass, highWater: state.highWaterGMT, validators: state.validators)
+                try await run(restBase: resolved, root: root)
             } catch .wordpress(.status(_, 404, _, _, _)) where record.restRoot != nil {
                 // The site moved its API (permalinks changed?): look again, once.
                 root = try await discover(record, with: wordpress)
-                try await collection(type, restBase: restBase, root: root, record: record, wordpress: wordpress)
-                    .run(pass, highWater: state.highWaterGMT, validators: state.validators)
+                try await run(restBase: restBase, root: root)
             }
         }
     }
@@ -130,13 +134,6 @@ public struct SiteSyncer: Sendable {
         let password = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
         guard !password.isEmpty else { throw .wordpress(.credentials("\(path) is empty")) }
         return HTTPCredentials(username: auth.username, password: password)
-    }
-
-    private func collection(
-        _ type: String, restBase: String, root: RESTRoot, record: SiteRecord, wordpress: WordPressClient
-    ) -> CollectionSync {
-        CollectionSync(type: type, restBase: restBase, root: root, site: record, wordpress: wordpress, store: store, reporter: reporter,
-                       normalizer: ContentNormalizer(ignorePatterns: site.ignore), logger: logger)
     }
 
     private func discover(_ record: SiteRecord, with wordpress: WordPressClient) async throws(SyncError) -> RESTRoot {

@@ -51,9 +51,6 @@ public struct WordPressClient: Sendable {
         _ listing: Listing, root: RESTRoot, type: String, page: Int, validators: Validators? = nil
     ) async throws(WordPressError) -> ListResponse {
         let url = root.url(for: "wp/v2/\(type)", query: listing.query(page: page, authenticated: credentials != nil))
-        if credentials != nil, !url.hasPrefix("https:"), !Self.isLoopback(url) {
-            throw .insecureAuthentication(url: url)
-        }
         let conditional = validators.flatMap { $0.url == url ? $0.conditionalHeaders : nil } ?? []
         let response = try await get(url, credentials: credentials, headers: conditional)
         if response.status == 304, !conditional.isEmpty { return .notModified }
@@ -85,6 +82,7 @@ public struct WordPressClient: Sendable {
     private func get(
         _ url: String, credentials: HTTPCredentials? = nil, headers: [(name: String, value: String)] = []
     ) async throws(WordPressError) -> HTTPResponse {
+        if credentials != nil, !Self.mayCarryPassword(url) { throw .insecureAuthentication(url: url) }
         do {
             return try await http.get(HTTPRequest(url: url, headers: [("Accept", "application/json")] + headers,
                                                   timeout: timeout, credentials: credentials))
@@ -93,8 +91,13 @@ public struct WordPressClient: Sendable {
         }
     }
 
-    /// Whether a URL's host is this machine (127.0.0.0/8, ::1, localhost), where
-    /// plain http exposes a password to no network.
+    /// Whether an application password may be sent to `url`: over https, or
+    /// to this machine, where plain http exposes it to no network.
+    static func mayCarryPassword(_ url: String) -> Bool {
+        url.hasPrefix("https:") || isLoopback(url)
+    }
+
+    /// Whether a URL's host is this machine (127.0.0.0/8, ::1, localhost).
     static func isLoopback(_ url: String) -> Bool {
         guard let host = URLComponents(string: url)?.host?.lowercased() else { return false }
         return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
