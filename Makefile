@@ -64,12 +64,12 @@ uninstall:
 # Starts systemd-journald when no journal is listening (machines without
 # systemd as PID 1), so the tests can read their events back.
 journal:
-	@if [ ! -S /run/systemd/journal/socket ]; then \
+	@if ! systemd-cat -t feedwatch-make true 2>/dev/null; then \
 		echo "starting systemd-journald"; \
 		mkdir -p /run/systemd/journal; \
 		setsid /lib/systemd/systemd-journald >/dev/null 2>&1 < /dev/null & \
-		for i in $$(seq 1 100); do [ -S /run/systemd/journal/socket ] && break; sleep 0.1; done; \
-		[ -S /run/systemd/journal/socket ] || { echo "systemd-journald did not start"; exit 1; }; \
+		for i in $$(seq 1 100); do systemd-cat -t feedwatch-make true 2>/dev/null && break; sleep 0.1; done; \
+		systemd-cat -t feedwatch-make true || { echo "systemd-journald did not start"; exit 1; }; \
 	fi
 
 test: test-deps journal
