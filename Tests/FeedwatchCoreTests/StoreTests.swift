@@ -107,9 +107,9 @@ import TestSupport
 }
 
 @Suite struct StoreMigrationTests {
-    @Test func aVersionOneDatabaseIsMigratedWithItsHistoryIntact() async throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("feedwatch.db")
+    /// A database as the first release (schema v1) left it: a post published,
+    /// revised, then unpublished (seen through an application password).
+    private func versionOneDatabase(at path: String) async throws {
         let old = try DatabaseQueue(path: path)
         try StoreSchema.migrator.migrate(old, upTo: "v1")
         try await old.write { db in
@@ -117,17 +117,73 @@ import TestSupport
             try db.execute(sql: """
                 INSERT INTO post (site_id, type, post_id, version, modified_gmt, hash, field_hashes, title, link,
                                   first_seen_at, last_seen_at)
-                VALUES (1, 'posts', 7, 1, '2025-01-01T00:00:00', 'h', '', 't', 'l', 'x', 'x')
+                VALUES (1, 'posts', 7, 3, '2025-01-03T00:00:00', 'h3', '', 'Second', 'https://a.org/?p=7', 'x', 'x')
                 """)
+            for (number, title, status) in [(1, "First", "publish"), (2, "Second", "publish"), (3, "Second", "draft")] {
+                try db.execute(sql: """
+                    INSERT INTO version (site_id, type, post_id, number, seen_at, modified_gmt, hash, field_hashes, fields,
+                                         change, changed_fields)
+                    VALUES (1, 'posts', 7, ?, 'seen', ?, ?, '', ?, 'revised', 'title')
+                    """, arguments: [number, "2025-01-0\(number)T00:00:00", "h\(number)", """
+                        {"title":"\(title)","content":"<p>Body\\n</p>","excerpt":"","status":"\(status)","slug":"p",\
+                        "link":"https://a.org/?p=7","author":"1","categories":"1,2","tags":"","featured_media":"0"}
+                        """])
+            }
         }
         try old.close()
+    }
+
+    @Test func aVersionOneDatabaseIsMigratedWithItsHistoryIntact() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("feedwatch.db")
+        try await versionOneDatabase(at: path)
 
         let store = try Store(path: path)
         let applied = try await store.read("migrations") { db in try StoreSchema.migrator.appliedIdentifiers(db) }
         #expect(applied == Set(StoreSchema.migrator.migrations))
-        #expect(try await store.storedModifiedTimes(siteID: 1, type: "posts") == [7: "2025-01-01T00:00:00"])
+        #expect(try await store.storedStamps(siteID: 1, type: "posts")
+                == [7: PostStamp(modifiedGMT: "2025-01-03T00:00:00", state: .hidden)])
         #expect(try await store.collectionState(siteID: 1, type: "posts") == CollectionState())
+        let history = try #require(try await store.history(site: "s", postID: 7))
+        #expect(history.versions.map(\.version) == [1, 2, 3])
+        #expect(history.versions.map(\.hash) == ["h1", "h2", "h3"])
+        #expect(history.state == .hidden)
+        let versions = try await store.versions(site: "s", postID: 7, numbers: [1, 3])
+        #expect(versions.map { $0.snapshot[.title] } == ["First", "Second"])
+        #expect(versions.map { $0.snapshot[.status] } == ["publish", "draft"])
+        #expect(versions.first?.snapshot[.content] == "<p>Body\n</p>")
+        #expect(versions.first?.snapshot[.categories] == "1,2")
+        // The body, link and the rest are the same in all three versions: stored once each.
+        let contents = try await store.read("contents") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM content") }
+        #expect(contents == 11)
         let integrity = try await store.read("integrity") { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
         #expect(integrity == "ok")
+    }
+
+    @Test func aPostUnpublishedBeforeTheUpgradeIsRestoredWhenPublishedAgain() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("feedwatch.db")
+        try await versionOneDatabase(at: path)
+        let store = try Store(path: path)
+        let site = try await store.registerSite(name: "s", url: "https://a.org/")
+        let post = WordPressPost(id: 7, modifiedGMT: "2025-01-04T00:00:00", status: "publish", link: "https://a.org/?p=7",
+                                 title: "Second", content: "<p>Body\n</p>")
+        let events = try await store.record([FetchedPost(post, normalizer: ContentNormalizer(ignorePatterns: []))],
+                                            type: "posts", site: site)
+        #expect(events.map(\.event.kind) == [.restored])
+        #expect(events.first?.event.version == 4)
+    }
+
+    @Test func historyCommandsRefuseADatabaseOfAnOlderSchema() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("feedwatch.db")
+        try await versionOneDatabase(at: path)
+        #expect {
+            _ = try Store(path: path, readOnly: true)
+        } throws: { error in
+            "\(error)".contains("written by an older feedwatch")
+        }
+        _ = try Store(path: path)
+        _ = try Store(path: path, readOnly: true)
     }
 }

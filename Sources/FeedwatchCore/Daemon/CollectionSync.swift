@@ -34,13 +34,13 @@ struct CollectionSync {
     func run(_ pass: SyncPass, highWater: String?, validators: Validators? = nil) async throws(SyncError) {
         switch pass {
         case .verify:
-            let stored = try await storedTimes()
+            let stored = try await storedStamps()
             let seen = try await listAll(Listing(.everything, includesContent: true)) { page throws(SyncError) in
                 try await record(page.posts, highWater: nil)
             }
             try await finishPass(stored: stored, seen: seen, verified: true)
         case .reconcile:
-            let stored = try await storedTimes()
+            let stored = try await storedStamps()
             let seen = try await listAll(Listing(.everything, includesContent: false)) { page throws(SyncError) in
                 try await fetchChanged(page.posts, stored: stored, highWater: nil)
             }
@@ -59,7 +59,7 @@ struct CollectionSync {
                     logger.debug("\(type): the server ignores modified_after (WordPress before 5.7?); every post id is listed")
                     warned = true
                 }
-                let stored = try await storedTimes(of: page.posts.map(\.id))
+                let stored = try await storedStamps(of: page.posts.map(\.id))
                 // The mark moves only forward; an unchanged page needs no write.
                 let newest = page.posts.compactMap(\.modifiedGMT).max()
                 try await fetchChanged(page.posts, stored: stored, highWater: newest.flatMap { $0 > highWater ? $0 : nil })
@@ -102,10 +102,10 @@ struct CollectionSync {
         return seen
     }
 
-    /// Fetches the content of listed posts whose `modified_gmt` differs from the
-    /// stored one (or that are not stored), a page of ids per request.
-    private func fetchChanged(_ listed: [WordPressPost], stored: [Int: String], highWater: String?) async throws(SyncError) {
-        let changed = listed.filter { stored[$0.id] != ($0.modifiedGMT ?? "") }.map(\.id)
+    /// Fetches the content of listed posts whose `modified_gmt` or state differs
+    /// from the stored one (or that are not stored), a page of ids per request.
+    private func fetchChanged(_ listed: [WordPressPost], stored: [Int: PostStamp], highWater: String?) async throws(SyncError) {
+        let changed = listed.filter { stored[$0.id] != PostStamp($0) }.map(\.id)
         var fetched: [WordPressPost] = []
         for start in stride(from: 0, to: changed.count, by: WordPressClient.pageSize) {
             let ids = Array(changed[start..<min(start + WordPressClient.pageSize, changed.count)])
@@ -130,15 +130,20 @@ struct CollectionSync {
         }
     }
 
+    /// Confirms, one direct request each, the stored posts the complete
+    /// listing no longer shows, then records the pass.
     /// - Parameters:
     ///   - stored: the stored posts as the pass began; those it did not see are gone.
     ///   - seen: every post the pass listed.
-    private func finishPass(stored: [Int: String], seen: [Int: String], verified: Bool) async throws(SyncError) {
+    private func finishPass(stored: [Int: PostStamp], seen: [Int: String], verified: Bool) async throws(SyncError) {
+        // A hidden post is never listed to an anonymous client: nothing to confirm.
+        let missing = stored.filter { id, stamp in
+            seen[id] == nil && stamp.state != .deleted && (stamp.state == .public || wordpress.isAuthenticated)
+        }.keys.sorted()
+        for start in stride(from: 0, to: missing.count, by: WordPressClient.pageSize) {
+            try await confirmGone(Array(missing[start..<min(start + WordPressClient.pageSize, missing.count)]))
+        }
         do {
-            let gone = stored.keys.filter { seen[$0] == nil }.count
-            if gone > 0 {
-                logger.info("\(type): \(gone) stored posts are no longer listed (deleted or unpublished)")
-            }
             try await store.recordPass(siteID: site.id, type: type, reconciled: true, verified: verified,
                                        highWater: seen.values.max())
         } catch {
@@ -146,11 +151,38 @@ struct CollectionSync {
         }
     }
 
-    /// Stored times of these posts, or of every post of the collection.
-    private func storedTimes(of ids: [Int]? = nil) async throws(SyncError) -> [Int: String] {
+    /// Asks for each post by id and records what the answers show: deleted,
+    /// refused (unpublished), or still there after all.
+    private func confirmGone(_ ids: [Int]) async throws(SyncError) {
+        var present: [WordPressPost] = []
+        var deleted: [Int] = []
+        var refused: [Int] = []
+        for id in ids {
+            do {
+                switch try await wordpress.fetchPost(id, root: root, type: restBase) {
+                case .post(let post): present.append(post)
+                case .gone: deleted.append(id)
+                case .refused: refused.append(id)
+                }
+            } catch {
+                throw .wordpress(error)
+            }
+        }
+        logger.debug("\(type): of \(ids.count) posts no longer listed, \(deleted.count) are deleted, \(refused.count) refused")
+        try await record(present, highWater: nil)
         do {
-            if let ids { return try await store.storedModifiedTimes(siteID: site.id, type: type, ids: ids) }
-            return try await store.storedModifiedTimes(siteID: site.id, type: type)
+            try await reporter.flush(after: store.recordDisappeared(deleted, as: .deleted, type: type, site: site))
+            try await reporter.flush(after: store.recordDisappeared(refused, as: .hidden, type: type, site: site))
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    /// Stored stamps of these posts, or of every post of the collection.
+    private func storedStamps(of ids: [Int]? = nil) async throws(SyncError) -> [Int: PostStamp] {
+        do {
+            if let ids { return try await store.storedStamps(siteID: site.id, type: type, ids: ids) }
+            return try await store.storedStamps(siteID: site.id, type: type)
         } catch {
             throw .store(error)
         }

@@ -8,13 +8,19 @@ public enum PostChange: Sendable, Equatable {
     case touched
     /// Content changed while `modified_gmt` stayed the same.
     case silentEdit(changed: [TrackedField])
+    /// A public post now in the trash.
+    case deleted(changed: [TrackedField])
+    /// A public post now a draft, pending, private or scheduled.
+    case unpublished(changed: [TrackedField])
+    /// A post that was public, then deleted or unpublished, and is public again.
+    case restored(changed: [TrackedField])
     case unchanged
 
     /// Whether the fetched post is stored as a new version.
     public var storesVersion: Bool {
         switch self {
-        case .baseline, .new, .revised, .silentEdit: true
         case .touched, .unchanged: false
+        default: true
         }
     }
 }
@@ -24,23 +30,39 @@ public struct StoredPostState: Sendable, Equatable {
     public var modifiedGMT: String?
     public var fingerprint: PostFingerprint
     public var version: Int
+    public var state: PostState
+    /// Whether the post was ever public: only such a post can be `restored`.
+    public var wasPublic: Bool
 
-    public init(modifiedGMT: String?, fingerprint: PostFingerprint, version: Int) {
+    public init(modifiedGMT: String?, fingerprint: PostFingerprint, version: Int, state: PostState = .public,
+                wasPublic: Bool = true) {
         self.modifiedGMT = modifiedGMT
         self.fingerprint = fingerprint
         self.version = version
+        self.state = state
+        self.wasPublic = wasPublic
     }
 }
 
 public enum ChangeClassifier {
+    /// - Parameter state: the fetched post's state, from its `status`.
     public static func classify(
-        modifiedGMT: String?, fingerprint: PostFingerprint, stored: StoredPostState?, siteBaselined: Bool
+        modifiedGMT: String?, fingerprint: PostFingerprint, state: PostState = .public, stored: StoredPostState?,
+        siteBaselined: Bool
     ) -> PostChange {
         guard let stored else { return siteBaselined ? .new : .baseline }
+        let changed = { fingerprint.changedFields(since: stored.fingerprint) }
+        switch (stored.state, state) {
+        case (.public, .deleted): return .deleted(changed: changed())
+        case (.public, .hidden): return .unpublished(changed: changed())
+        case (.hidden, .public) where stored.wasPublic, (.deleted, .public) where stored.wasPublic:
+            return .restored(changed: changed())
+        default: break
+        }
         let sameContent = fingerprint.hash == stored.fingerprint.hash
         if modifiedGMT != stored.modifiedGMT {
-            return sameContent ? .touched : .revised(changed: fingerprint.changedFields(since: stored.fingerprint))
+            return sameContent ? .touched : .revised(changed: changed())
         }
-        return sameContent ? .unchanged : .silentEdit(changed: fingerprint.changedFields(since: stored.fingerprint))
+        return sameContent ? .unchanged : .silentEdit(changed: changed())
     }
 }

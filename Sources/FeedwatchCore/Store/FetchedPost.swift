@@ -6,6 +6,9 @@ public struct FetchedPost: Sendable {
     public var snapshot: PostSnapshot
     public var fingerprint: PostFingerprint
 
+    /// Public, hidden or deleted, as its `status` says.
+    public var state: PostState { PostState(status: snapshot[.status]) }
+
     public init(_ post: WordPressPost, normalizer: ContentNormalizer) {
         id = post.id
         modifiedGMT = post.modifiedGMT

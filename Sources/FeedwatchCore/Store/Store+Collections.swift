@@ -24,17 +24,15 @@ extension Store {
         }
     }
 
-    /// The stored `modified_gmt` of every post of a collection, by id.
-    public func storedModifiedTimes(siteID: Int64, type: String) async throws(StoreError) -> [Int: String] {
+    /// The stored stamp of every post of a collection, by id.
+    public func storedStamps(siteID: Int64, type: String) async throws(StoreError) -> [Int: PostStamp] {
         try await read("reading stored posts of \(type)") { db in
-            var times: [Int: String] = [:]
+            var stamps: [Int: PostStamp] = [:]
             let rows = try Row.fetchCursor(
-                db.cachedStatement(sql: "SELECT post_id, modified_gmt FROM post WHERE site_id = ? AND type = ?"),
+                db.cachedStatement(sql: "SELECT post_id, modified_gmt, state FROM post WHERE site_id = ? AND type = ?"),
                 arguments: [siteID, type])
-            while let row = try rows.next() {
-                times[row["post_id"]] = row["modified_gmt"] ?? ""
-            }
-            return times
+            while let row = try rows.next() { stamps[row["post_id"]] = PostStamp(row) }
+            return stamps
         }
     }
 
@@ -54,22 +52,20 @@ extension Store {
         }
     }
 
-    /// The stored `modified_gmt` of some posts of a collection, by id: what an
+    /// The stored stamps of some posts of a collection, by id: what an
     /// incremental sync compares one listed page with.
-    public func storedModifiedTimes(siteID: Int64, type: String, ids: [Int]) async throws(StoreError) -> [Int: String] {
+    public func storedStamps(siteID: Int64, type: String, ids: [Int]) async throws(StoreError) -> [Int: PostStamp] {
         guard !ids.isEmpty else { return [:] }
         let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
         return try await read("reading stored posts of \(type)") { db in
-            var times: [Int: String] = [:]
+            var stamps: [Int: PostStamp] = [:]
             // json_each keeps one cached statement for any number of ids.
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT post_id, modified_gmt FROM post
+                SELECT post_id, modified_gmt, state FROM post
                 WHERE site_id = ? AND type = ? AND post_id IN (SELECT value FROM json_each(?))
                 """), arguments: [siteID, type, list])
-            while let row = try rows.next() {
-                times[row["post_id"]] = row["modified_gmt"] ?? ""
-            }
-            return times
+            while let row = try rows.next() { stamps[row["post_id"]] = PostStamp(row) }
+            return stamps
         }
     }
 

@@ -14,12 +14,16 @@ extension Store {
             if let highWater { try Self.advanceHighWater(to: highWater, siteID: site.id, type: type, in: db) }
             let now = Timestamp.now()
             let baselined = try Self.site(named: site.name, in: db)?.baselined ?? site.baselined
+            var contents = ContentTable()
             var events: [PendingEvent] = []
             for post in posts {
-                let stored = try Self.storedState(site: site.id, type: type, id: post.id, in: db)
+                let key = PostKey(siteID: site.id, type: type, id: post.id)
+                let stored = try Self.storedState(of: key, in: db)
                 let change = ChangeClassifier.classify(
-                    modifiedGMT: post.modifiedGMT, fingerprint: post.fingerprint, stored: stored, siteBaselined: baselined)
-                guard let event = try Self.apply(change, to: post, stored: stored, type: type, site: site, at: now, in: db)
+                    modifiedGMT: post.modifiedGMT, fingerprint: post.fingerprint, state: post.state, stored: stored,
+                    siteBaselined: baselined)
+                guard let event = try Self.apply(change, to: post, stored: stored, key: key, site: site, at: now,
+                                                 contents: &contents, in: db)
                 else { continue }
                 events.append(try Self.enqueue(event, siteID: site.id, at: now, in: db))
             }
@@ -28,13 +32,13 @@ extension Store {
     }
 
     private static func apply(
-        _ change: PostChange, to post: FetchedPost, stored: StoredPostState?, type: String, site: SiteRecord,
-        at now: String, in db: Database
+        _ change: PostChange, to post: FetchedPost, stored: StoredPostState?, key: PostKey, site: SiteRecord,
+        at now: String, contents: inout ContentTable, in db: Database
     ) throws -> ChangeEvent? {
         let title = HTMLText.plain(post.snapshot[.title])
         let link = post.snapshot[.link]
         var event = ChangeEvent(kind: .new, site: site.name, siteURL: site.url)
-        event.postType = type
+        event.postType = key.type
         event.postID = post.id
         event.postURL = link.isEmpty ? nil : link
         event.title = title
@@ -42,72 +46,88 @@ extension Store {
         event.hash = post.fingerprint.hash
         event.previousModifiedGMT = stored?.modifiedGMT
         event.previousHash = stored?.fingerprint.hash
+        let changed: [TrackedField]
         switch change {
         case .unchanged:
             return nil
         case .touched:
-            try db.cachedStatement(
-                sql: "UPDATE post SET modified_gmt = ?, last_seen_at = ? WHERE site_id = ? AND type = ? AND post_id = ?"
-            ).execute(arguments: [post.modifiedGMT, now, site.id, type, post.id])
+            try db.run("UPDATE post SET modified_gmt = ?, last_seen_at = ? WHERE site_id = ? AND type = ? AND post_id = ?",
+                       [post.modifiedGMT, now, key.siteID, key.type, key.id])
             event.kind = .touched
             event.version = stored?.version
             return event
-        case .baseline, .new, .revised, .silentEdit:
-            let number = (stored?.version ?? 0) + 1
-            let changed: [TrackedField]
-            switch change {
-            case .revised(let fields): event.kind = .revised; changed = fields
-            case .silentEdit(let fields): event.kind = .silentEdit; changed = fields
-            default: changed = []
-            }
-            try storeVersion(number, of: post, change: change, changed: changed, title: title, type: type,
-                             siteID: site.id, at: now, in: db)
-            event.version = number
-            event.changedFields = changed.isEmpty ? nil : changed
-            return change == .baseline ? nil : event
+        case .baseline, .new:
+            changed = []
+        case .revised(let fields), .silentEdit(let fields), .deleted(let fields), .unpublished(let fields),
+             .restored(let fields):
+            changed = fields
         }
+        let number = (stored?.version ?? 0) + 1
+        try storeVersion(number, of: post, key: key, change: change, changed: changed, title: title, at: now,
+                         contents: &contents, in: db)
+        guard let kind = change.eventKind else { return nil }
+        event.kind = kind
+        event.version = number
+        event.changedFields = changed.isEmpty ? nil : changed
+        return event
     }
 
     private static func storeVersion(
-        _ number: Int, of post: FetchedPost, change: PostChange, changed: [TrackedField], title: String, type: String,
-        siteID: Int64, at now: String, in db: Database
+        _ number: Int, of post: FetchedPost, key: PostKey, change: PostChange, changed: [TrackedField], title: String,
+        at now: String, contents: inout ContentTable, in db: Database
     ) throws {
-        let fieldHashes = SnapshotCoding.encode(post.fingerprint.fieldHashes)
-        let fields = SnapshotCoding.encode(post.snapshot)
-        try db.cachedStatement(sql: """
+        let state = post.state
+        try db.run("""
             INSERT INTO post (site_id, type, post_id, version, modified_gmt, hash, field_hashes, title, link,
-                              first_seen_at, last_seen_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              first_seen_at, last_seen_at, state, was_public)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (site_id, type, post_id) DO UPDATE SET version = excluded.version,
                 modified_gmt = excluded.modified_gmt, hash = excluded.hash, field_hashes = excluded.field_hashes,
-                title = excluded.title, link = excluded.link, last_seen_at = excluded.last_seen_at
-            """).execute(arguments: [siteID, type, post.id, number, post.modifiedGMT, post.fingerprint.hash, fieldHashes,
-                                     title, post.snapshot[.link], now, now])
-        try db.cachedStatement(sql: """
-            INSERT INTO version (site_id, type, post_id, number, seen_at, modified_gmt, hash, field_hashes, fields,
-                                 change, changed_fields)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [siteID, type, post.id, number, now, post.modifiedGMT, post.fingerprint.hash,
-                                     fieldHashes, fields, changeName(change), changed.map(\.rawValue).joined(separator: ",")])
+                title = excluded.title, link = excluded.link, last_seen_at = excluded.last_seen_at,
+                state = excluded.state, was_public = post.was_public OR excluded.was_public
+            """, [key.siteID, key.type, key.id, number, post.modifiedGMT, post.fingerprint.hash,
+                  SnapshotCoding.encode(post.fingerprint.fieldHashes), title, post.snapshot[.link], now, now,
+                  state.rawValue, state == .public])
+        try db.run("""
+            INSERT INTO version (site_id, type, post_id, number, seen_at, modified_gmt, hash, change, changed_fields,
+                                 content_ids)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [key.siteID, key.type, key.id, number, now, post.modifiedGMT, post.fingerprint.hash,
+                  change.eventKind?.rawValue ?? "baseline", changed.map(\.rawValue).joined(separator: ","),
+                  try contents.ids(of: post.snapshot, in: db)])
     }
 
-    private static func changeName(_ change: PostChange) -> String {
-        switch change {
-        case .baseline: "baseline"
-        case .new: EventKind.new.rawValue
-        case .revised: EventKind.revised.rawValue
-        case .silentEdit: EventKind.silentEdit.rawValue
-        case .touched: EventKind.touched.rawValue
-        case .unchanged: "unchanged"
-        }
-    }
-
-    static func storedState(site: Int64, type: String, id: Int, in db: Database) throws -> StoredPostState? {
-        let statement = try db.cachedStatement(sql: """
-            SELECT version, modified_gmt, hash, field_hashes FROM post WHERE site_id = ? AND type = ? AND post_id = ?
-            """)
-        guard let row = try Row.fetchOne(statement, arguments: [site, type, id]) else { return nil }
+    static func storedState(of key: PostKey, in db: Database) throws -> StoredPostState? {
+        guard let row = try db.row("""
+            SELECT version, modified_gmt, hash, field_hashes, state, was_public FROM post
+            WHERE site_id = ? AND type = ? AND post_id = ?
+            """, [key.siteID, key.type, key.id])
+        else { return nil }
         let fingerprint = PostFingerprint(hash: row["hash"], fieldHashes: SnapshotCoding.decodeHashes(row["field_hashes"]))
-        return StoredPostState(modifiedGMT: row["modified_gmt"], fingerprint: fingerprint, version: row["version"])
+        return StoredPostState(modifiedGMT: row["modified_gmt"], fingerprint: fingerprint, version: row["version"],
+                               state: PostState(rawValue: row["state"]) ?? .public, wasPublic: row["was_public"])
+    }
+}
+
+/// A post's identity in the store: site, REST collection, WordPress id.
+struct PostKey: Hashable, Sendable {
+    var siteID: Int64
+    var type: String
+    var id: Int
+}
+
+extension PostChange {
+    /// The event reporting this change; `nil` for a baseline, reported per site.
+    var eventKind: EventKind? {
+        switch self {
+        case .baseline, .unchanged: nil
+        case .new: .new
+        case .revised: .revised
+        case .touched: .touched
+        case .silentEdit: .silentEdit
+        case .deleted: .deleted
+        case .unpublished: .unpublished
+        case .restored: .restored
+        }
     }
 }

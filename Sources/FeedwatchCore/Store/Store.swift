@@ -10,11 +10,21 @@ public final class Store: Sendable {
     public let path: String
     let pool: DatabasePool
 
-    public init(path: String) throws(StoreError) {
+    /// - Parameter readOnly: for commands that only read (`history`, `diff`):
+    ///   nothing is created or migrated, and the daemon may be writing meanwhile.
+    public init(path: String, readOnly: Bool = false) throws(StoreError) {
         self.path = path
         do {
-            try Self.createParentDirectory(of: path)
+            if readOnly {
+                guard access(path, F_OK) == 0 else {
+                    throw StoreProblem("no such file; nothing has been stored there yet (check --database or the "
+                        + "configuration's \"database\")")
+                }
+            } else {
+                try Self.createParentDirectory(of: path)
+            }
             var configuration = GRDB.Configuration()
+            configuration.readonly = readOnly
             configuration.busyMode = .timeout(10)
             configuration.label = "feedwatch"
             // In WAL mode NORMAL survives any crash of the process; only the last
@@ -27,7 +37,11 @@ public final class Store: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -1024")
             }
             pool = try DatabasePool(path: path, configuration: configuration)
-            try StoreSchema.migrator.migrate(pool)
+            if readOnly {
+                try Self.checkSchema(of: pool)
+            } else {
+                try StoreSchema.migrator.migrate(pool)
+            }
         } catch {
             throw StoreError(path: path, operation: "opening the database", error: error)
         }
@@ -54,6 +68,19 @@ public final class Store: Sendable {
         }
     }
 
+    private static func checkSchema(of pool: DatabasePool) throws {
+        let migrator = StoreSchema.migrator
+        try pool.read { db in
+            if try migrator.hasBeenSuperseded(db) {
+                throw StoreProblem("it was written by a newer feedwatch; use that version")
+            }
+            if try !migrator.hasCompletedMigrations(db) {
+                throw StoreProblem("it was written by an older feedwatch; restart the service (or run feedwatch poll) "
+                    + "once to upgrade it")
+            }
+        }
+    }
+
     private static func createParentDirectory(of path: String) throws {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
         let directory = String(path[..<slash])
@@ -65,6 +92,12 @@ public final class Store: Sendable {
             }
         }
     }
+}
+
+/// A reason, in words, why the database cannot be used.
+private struct StoreProblem: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 private struct StoreDirectoryError: Error, CustomStringConvertible {

@@ -81,6 +81,7 @@ enum StoreSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3: content-addressed versions, post states", migrate: VersionsV3.migrate)
         return migrator
     }
 }

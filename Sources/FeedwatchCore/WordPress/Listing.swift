@@ -15,7 +15,7 @@ public struct Listing: Sendable, Equatable {
 
     /// The fields feedwatch reads: `_fields` keeps responses to what it tracks.
     static let contentFields = "id,modified_gmt,status,slug,link,title,content,excerpt,author,featured_media,categories,tags"
-    static let idFields = "id,modified_gmt"
+    static let idFields = "id,modified_gmt,status"
 
     public init(_ selection: Selection, includesContent: Bool) {
         self.selection = selection

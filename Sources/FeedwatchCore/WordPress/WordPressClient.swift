@@ -21,6 +21,9 @@ public struct WordPressClient: Sendable {
         self.credentials = credentials
     }
 
+    /// Whether requests carry an application password, and so see hidden posts.
+    public var isAuthenticated: Bool { credentials != nil }
+
     /// Finds the REST root: the front page's `Link: <…>; rel="https://api.w.org/"`,
     /// else `<url>/wp-json/`, else `<url>/?rest_route=/`.
     public func discoverRoot(siteURL: String) async throws(WordPressError) -> RESTRoot {
@@ -62,6 +65,45 @@ public struct WordPressClient: Sendable {
         var decoded = try PostPage(decoding: response)
         decoded.validators = Validators(url: url, headers: response.headers)
         return .page(decoded)
+    }
+
+    /// What a direct request for one post showed.
+    public enum SingleResponse: Sendable {
+        case post(WordPressPost)
+        /// 404 `rest_post_invalid_id` or 410: deleted for good.
+        case gone
+        /// 401/403 with a WordPress error: trashed, draft, pending or private.
+        case refused
+    }
+
+    /// One post by id: how a post missing from a complete listing is confirmed
+    /// gone before it is reported. Anything but a clear answer from WordPress
+    /// itself (a proxy's HTML 404, a 500) is an error, never a deletion.
+    public func fetchPost(_ id: Int, root: RESTRoot, type: String) async throws(WordPressError) -> SingleResponse {
+        var query = [("_fields", Listing.contentFields)]
+        if credentials != nil { query.append(("context", "edit")) }
+        let response = try await get(root.url(for: "wp/v2/\(type)/\(id)", query: query), credentials: credentials)
+        let error = Self.error(from: response)
+        switch (response.status, error.code) {
+        case (200, _): return .post(try Self.decodePost(response))
+        case (410, _), (404, "rest_post_invalid_id"?): return .gone
+        case (401, _?), (403, _?): return .refused
+        default: throw error
+        }
+    }
+
+    private static func decodePost(_ response: HTTPResponse) throws(WordPressError) -> WordPressPost {
+        let body = ResponseBody.jsonStart(of: response.body)
+        if let offset = ResponseBody.firstInvalidUTF8(in: body) {
+            throw .unexpectedBody(url: response.url, status: response.status,
+                                  reason: "the body is not valid UTF-8 (byte \(offset))")
+        }
+        do {
+            return try JSONDecoder().decode(WordPressPost.self, from: Data(body))
+        } catch {
+            throw .unexpectedBody(url: response.url, status: response.status,
+                                  reason: "it is not a post (\(ResponseBody.describe(error)))")
+        }
     }
 
     /// The `rest_base` of a post type named by its slug or its `rest_base`,
