@@ -73,7 +73,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FeedwatchCLITests",
-            dependencies: ["FakeWordPress", "TestSupport"]
+            dependencies: ["FakeWordPress", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

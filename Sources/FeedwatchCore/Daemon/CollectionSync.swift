@@ -88,6 +88,7 @@ struct CollectionSync {
             }
             for post in page.posts { seen[post.id] = post.modifiedGMT ?? "" }
             try await handle(page)
+            if number == 2, !site.baselined { CrashPoint.midBaseline.reach() }
             if number == 1, case .modifiedAfter = listing.selection, page.validators != validators {
                 do {
                     try await store.saveValidators(page.validators, siteID: site.id, type: type)

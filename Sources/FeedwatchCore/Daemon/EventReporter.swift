@@ -49,22 +49,27 @@ public actor EventReporter {
         }
     }
 
+    /// Writes the outbox to the journal, marking each event reported as soon as
+    /// it is written: a crash between the two can repeat at most that one entry
+    /// (with the same `FEEDWATCH_EVENT_ID`), never lose one.
     private static func drain(store: Store, journal: JournalWriter, logger: Logger) async -> StoreError? {
         do {
             while true {
                 let pending = try await store.unemittedEvents(limit: batchSize)
-                var written: [Int64] = []
-                for item in pending {
+                for (index, item) in pending.enumerated() {
+                    CrashPoint.afterCommit.reach()
+                    var event = item.event
+                    event.eventID = item.id
                     do {
-                        try journal.write(item.event)
-                        written.append(item.id)
+                        try journal.write(event)
                     } catch {
-                        logger.error("\(error); \(pending.count - written.count) events wait in the database for the next try")
-                        break
+                        logger.error("\(error); \(pending.count - index) events wait in the database for the next try")
+                        return nil
                     }
+                    CrashPoint.afterEmit.reach()
+                    try await store.markEmitted([item.id])
                 }
-                try await store.markEmitted(written)
-                if written.count < batchSize { return nil }
+                if pending.count < batchSize { return nil }
             }
         } catch {
             return error

@@ -18,6 +18,9 @@ public struct ChangeEvent: Sendable, Codable, Equatable {
     public var postCount: Int?
     /// Why a site is failing.
     public var error: String?
+    /// The event's number in the database's outbox, set when it is written to
+    /// the journal: an entry repeated after a crash carries the same one.
+    public var eventID: Int64?
 
     public init(kind: EventKind, site: String, siteURL: String) {
         self.kind = kind
@@ -63,6 +66,7 @@ public struct ChangeEvent: Sendable, Codable, Equatable {
             ("FEEDWATCH_VERSION", version.map(String.init)),
             ("FEEDWATCH_POST_COUNT", postCount.map(String.init)),
             ("FEEDWATCH_ERROR", error),
+            ("FEEDWATCH_EVENT_ID", eventID.map(String.init)),
         ]
         for case let (name, value?) in optional { fields.append((name, value)) }
         return fields
