@@ -19,13 +19,13 @@ struct Binary {
         let stdoutPath: String
         let stderrPath: String
 
-        init(_ arguments: [String], environment: [String: String]) throws {
+        init(_ arguments: [String], environment: [String: String], executable: URL = Binary.url) throws {
             let base = FileManager.default.temporaryDirectory.appendingPathComponent("feedwatch-out-\(UUID().uuidString)").path
             stdoutPath = base + ".out"
             stderrPath = base + ".err"
             FileManager.default.createFile(atPath: stdoutPath, contents: nil)
             FileManager.default.createFile(atPath: stderrPath, contents: nil)
-            process.executableURL = Binary.url
+            process.executableURL = executable
             process.arguments = arguments
             var merged = ProcessInfo.processInfo.environment
             merged.removeValue(forKey: "NOTIFY_SOCKET")
@@ -57,7 +57,10 @@ struct Binary {
         }
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 60) throws -> Result {
-        try Running(arguments, environment: environment).wait(timeout: timeout)
+    /// - Parameter executable: another program to run, `setpriv` for instance, which then runs this one.
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], timeout: Double = 60, executable: URL = url
+    ) throws -> Result {
+        try Running(arguments, environment: environment, executable: executable).wait(timeout: timeout)
     }
 }
