@@ -63,6 +63,11 @@ let package = Package(
             ],
             path: "Benchmarks/SyncBenchmark"
         ),
+        .executableTarget(
+            name: "history-benchmark",
+            dependencies: ["FeedwatchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/HistoryBenchmark"
+        ),
         .target(
             name: "TestSupport",
             path: "Tests/TestSupport"

@@ -28,12 +28,13 @@ extension Store {
         }
     }
 
+    /// Removes reported events from the outbox, which so stays as small as
+    /// what is waiting (the versions keep the history; ids are never reused).
     public func markEmitted(_ ids: [Int64]) async throws(StoreError) {
         guard !ids.isEmpty else { return }
-        let now = Timestamp.now()
         try await write("marking events as reported") { db in
-            let statement = try db.cachedStatement(sql: "UPDATE event SET emitted_at = ? WHERE id = ?")
-            for id in ids { try statement.execute(arguments: [now, id]) }
+            let statement = try db.cachedStatement(sql: "DELETE FROM event WHERE id = ?")
+            for id in ids { try statement.execute(arguments: [id]) }
         }
     }
 }

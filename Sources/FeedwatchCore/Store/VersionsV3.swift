@@ -7,7 +7,8 @@ import Foundation
 
 /// Schema v3: versions refer to their field texts in the content-addressed
 /// `content` table instead of holding a JSON copy each, and posts remember
-/// whether they are public, hidden or deleted.
+/// whether they are public, hidden or deleted. The outbox keeps only events
+/// not yet reported.
 enum VersionsV3 {
     static func migrate(_ db: Database) throws {
         try db.execute(sql: """
@@ -35,6 +36,8 @@ enum VersionsV3 {
             -- 'public', 'hidden' or 'deleted'; was_public: whether it ever was public.
             ALTER TABLE post ADD COLUMN state TEXT NOT NULL DEFAULT 'public';
             ALTER TABLE post ADD COLUMN was_public INTEGER NOT NULL DEFAULT 0;
+            -- Reported events now leave the outbox.
+            DELETE FROM event WHERE emitted_at IS NOT NULL;
             """)
         var contents = ContentTable()
         var states: [PostKey: (state: PostState, wasPublic: Bool)] = [:]
