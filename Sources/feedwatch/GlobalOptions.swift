@@ -27,6 +27,18 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
+    /// The database, opened for reading only: `--database`, else the one the
+    /// configuration names. The daemon may be writing it meanwhile.
+    func openStoreForReading() throws -> Store {
+        let path = try database ?? loadConfiguration().databasePath ?? Configuration.defaultDatabasePath(environment: environment)
+        do {
+            return try Store(path: path, readOnly: true)
+        } catch {
+            StandardError.write("feedwatch: \(error)\n")
+            throw ExitCode.failure
+        }
+    }
+
     func makeEngine(_ configuration: Configuration) throws -> Engine {
         do {
             return try Engine(configuration: configuration, databasePath: database, environment: environment,
