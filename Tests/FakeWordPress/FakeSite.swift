@@ -11,7 +11,8 @@ import Synchronization
 ///
 /// A site behaves like core WordPress with no plugins until told otherwise: its modes
 /// (`restDisabled`, `restRemoved`, `sendsValidators`, `environmentType` with application
-/// passwords) put plugins, hosting or a CDN around it, and `injectFault` misbehaves once.
+/// passwords, `variesPluginMarkup`) put plugins, hosting or a CDN around it, and `injectFault`
+/// misbehaves once.
 ///
 /// Calling `edit`, `setStatus`, `setModifiedTimestamp` or `remove` with an id the site does not
 /// have is a test bug and stops the test with a precondition failure.

@@ -31,6 +31,19 @@ extension FakeSite {
         set { state.withLock { $0.sendsValidators = newValue } }
     }
 
+    /// `true` makes the site behave like one whose theme and plugins print markup into each post's
+    /// `content.rendered` that differs on every response, with no page cache in front: fresh
+    /// nonces, `uniqid()` and `wp_unique_id()` ids, request-wide counters (`gallery-N`, Contact
+    /// Form 7's unit tag) that depend on the post's position in the response, the request URI as a
+    /// form action and referer, cache-busting `ver=`, a re-encoded Cloudflare email address, embed
+    /// secrets, a first-image `fetchpriority`, and timing comments (see `PluginMarkup`). Titles,
+    /// excerpts and `FakeSite.post(_:)` stay as they are; `edit` changes the post's own content as
+    /// always. The default `false` leaves every response byte for byte as before.
+    public var variesPluginMarkup: Bool {
+        get { state.withLock { $0.variesPluginMarkup } }
+        set { state.withLock { $0.variesPluginMarkup = newValue } }
+    }
+
     /// `WP_ENVIRONMENT_TYPE`: `production` (the default), `staging`, `development` or `local`.
     /// Application passwords need https or `local`; the fake speaks plain http, so on any other
     /// environment WordPress ignores Basic credentials without a word and the request is

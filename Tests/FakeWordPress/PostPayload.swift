@@ -11,15 +11,22 @@ struct PostPayload: Sendable {
     let view: PostView
 
     /// The response body, `_fields` (as sent, or `nil`) applied.
-    func encode(fields value: QueryParameters.Value?) -> [UInt8] {
+    ///
+    /// - Parameter plugins: the values of this response's plugin markup, for a site that
+    ///   `variesPluginMarkup`; each post's cached bytes then carry slots that are filled in here.
+    func encode(fields value: QueryParameters.Value?, plugins: PluginMarkup.Response? = nil) -> [UInt8] {
         let filter = value.flatMap(FieldFilter.init)
         let key = PostRenderCache.Key(context: view.cacheContext, editor: view.editor != nil,
-                                      fields: filter == nil ? nil : value.map(ArgumentSchema.parseList))
+                                      fields: filter == nil ? nil : value.map(ArgumentSchema.parseList),
+                                      pluginMarkup: plugins != nil)
+        var plugins = plugins
         func bytes(_ record: PostRecord) -> [UInt8] {
-            record.renderCache.bytes(for: key) {
-                let object = view.representation(of: record)
+            let encoded = record.renderCache.bytes(for: key) {
+                var object = view.representation(of: record)
+                if let plugins { object = plugins.adding(to: object, record: record) }
                 return PHPJSONEncoder.encode(filter?.apply(to: object) ?? object)
             }
+            return plugins?.fill(encoded) ?? encoded
         }
         guard isList else { return records.first.map(bytes) ?? PHPJSONEncoder.encode(.array([])) }
         var output: [UInt8] = [UInt8(ascii: "[")]

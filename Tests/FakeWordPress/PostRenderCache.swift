@@ -18,11 +18,14 @@ final class PostRenderCache: Sendable {
         /// The `_fields` list as `wp_parse_list` split it, each name prefixed with its length so
         /// that no two lists look alike; `nil` for the whole object.
         let fields: String?
+        /// Whether the content carries `PluginMarkup`'s slots (`FakeSite.variesPluginMarkup`).
+        let pluginMarkup: Bool
 
-        init(context: String, editor: Bool, fields: [String]?) {
+        init(context: String, editor: Bool, fields: [String]?, pluginMarkup: Bool = false) {
             self.context = context
             self.editor = editor
             self.fields = fields.map { $0.map { "\($0.utf8.count):\($0)" }.joined() }
+            self.pluginMarkup = pluginMarkup
         }
     }
 

@@ -4,6 +4,8 @@ struct RESTDispatcher {
     let config: SiteConfig
     let state: SiteState
     let authentication: ApplicationPasswords.Outcome
+    /// `$_SERVER['REQUEST_URI']`, which plugins print into content (`FakeSite.variesPluginMarkup`).
+    var requestURI = ""
 
     private var user: String? {
         if case .user(let name) = authentication { return name }
@@ -21,7 +23,9 @@ struct RESTDispatcher {
         let fields = result.isError ? nil : request.query["_fields"]
         let body: [UInt8]
         if let posts = result.posts {
-            body = posts.encode(fields: fields)
+            let plugins = state.variesPluginMarkup
+                ? PluginMarkup.Response(requestURI: requestURI, config: config) : nil
+            body = posts.encode(fields: fields, plugins: plugins)
         } else {
             let filter = fields.flatMap(FieldFilter.init)
             body = PHPJSONEncoder.encode(filter?.apply(to: result.data) ?? result.data)

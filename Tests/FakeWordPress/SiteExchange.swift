@@ -19,7 +19,9 @@ struct SiteExchange {
         }
         let authentication = state.applicationPasswords.authenticate(request.headers, local: state.environmentType == "local")
         if case .user(let name) = authentication { log(name) } else { log(nil) }
-        var response = RESTDispatcher(config: config, state: state, authentication: authentication).respond(to: restRequest)
+        let dispatcher = RESTDispatcher(config: config, state: state, authentication: authentication,
+                                        requestURI: String(url.dropFirst(config.origin.count)))
+        var response = dispatcher.respond(to: restRequest)
         if let fault {
             response = fault.apply(to: response, url: url, themePage: theme.respond(to: .frontPage))
         }

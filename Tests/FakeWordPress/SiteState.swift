@@ -17,6 +17,8 @@ struct SiteState: Sendable {
     var restRemoved = false
     /// A validating cache in front of WordPress (`FakeSite.sendsValidators`).
     var sendsValidators = false
+    /// Plugins that print per-request markup into content, no page cache (`FakeSite.variesPluginMarkup`).
+    var variesPluginMarkup = false
     /// `wp_get_environment_type()`; only `local` lets application passwords work over plain http.
     var environmentType = "production"
     var applicationPasswords = ApplicationPasswords()

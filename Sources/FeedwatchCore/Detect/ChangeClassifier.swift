@@ -33,14 +33,17 @@ public struct StoredPostState: Sendable, Equatable {
     public var state: PostState
     /// Whether the post was ever public: only such a post can be `restored`.
     public var wasPublic: Bool
+    /// `ContentNormalizer.key` of the normalization the fingerprint was made with.
+    public var normalizer: String?
 
     public init(modifiedGMT: String?, fingerprint: PostFingerprint, version: Int, state: PostState = .public,
-                wasPublic: Bool = true) {
+                wasPublic: Bool = true, normalizer: String? = nil) {
         self.modifiedGMT = modifiedGMT
         self.fingerprint = fingerprint
         self.version = version
         self.state = state
         self.wasPublic = wasPublic
+        self.normalizer = normalizer
     }
 }
 

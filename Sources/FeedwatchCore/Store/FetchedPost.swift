@@ -5,6 +5,9 @@ public struct FetchedPost: Sendable {
     public var modifiedGMT: String?
     public var snapshot: PostSnapshot
     public var fingerprint: PostFingerprint
+    /// The normalization the fingerprint was made with: a stored post
+    /// fingerprinted under another is fingerprinted again before comparing.
+    public var normalizer: ContentNormalizer
 
     /// Public, hidden or deleted, as its `status` says.
     public var state: PostState { PostState(status: snapshot[.status]) }
@@ -14,5 +17,6 @@ public struct FetchedPost: Sendable {
         modifiedGMT = post.modifiedGMT
         snapshot = PostSnapshot(post)
         fingerprint = PostFingerprint(snapshot, normalizer: normalizer)
+        self.normalizer = normalizer
     }
 }

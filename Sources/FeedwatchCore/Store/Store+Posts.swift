@@ -18,7 +18,10 @@ extension Store {
             var events: [PendingEvent] = []
             for post in posts {
                 let key = PostKey(siteID: site.id, type: type, id: post.id)
-                let stored = try Self.storedState(of: key, in: db)
+                var stored = try Self.storedState(of: key, in: db)
+                if let outdated = stored, outdated.normalizer != post.normalizer.key {
+                    stored = try Self.refingerprint(outdated, of: key, with: post.normalizer, in: db)
+                }
                 let change = ChangeClassifier.classify(
                     modifiedGMT: post.modifiedGMT, fingerprint: post.fingerprint, state: post.state, stored: stored,
                     siteBaselined: baselined)
@@ -79,15 +82,16 @@ extension Store {
         let state = post.state
         try db.run("""
             INSERT INTO post (site_id, type, post_id, version, modified_gmt, hash, field_hashes, title, link,
-                              first_seen_at, last_seen_at, state, was_public)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              first_seen_at, last_seen_at, state, was_public, normalizer)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (site_id, type, post_id) DO UPDATE SET version = excluded.version,
                 modified_gmt = excluded.modified_gmt, hash = excluded.hash, field_hashes = excluded.field_hashes,
                 title = excluded.title, link = excluded.link, last_seen_at = excluded.last_seen_at,
-                state = excluded.state, was_public = post.was_public OR excluded.was_public
+                state = excluded.state, was_public = post.was_public OR excluded.was_public,
+                normalizer = excluded.normalizer
             """, [key.siteID, key.type, key.id, number, post.modifiedGMT, post.fingerprint.hash,
                   SnapshotCoding.encode(post.fingerprint.fieldHashes), title, post.snapshot[.link], now, now,
-                  state.rawValue, state == .public])
+                  state.rawValue, state == .public, post.normalizer.key])
         try db.run("""
             INSERT INTO version (site_id, type, post_id, number, seen_at, modified_gmt, hash, change, changed_fields,
                                  content_ids)
@@ -99,13 +103,32 @@ extension Store {
 
     static func storedState(of key: PostKey, in db: Database) throws -> StoredPostState? {
         guard let row = try db.row("""
-            SELECT version, modified_gmt, hash, field_hashes, state, was_public FROM post
+            SELECT version, modified_gmt, hash, field_hashes, state, was_public, normalizer FROM post
             WHERE site_id = ? AND type = ? AND post_id = ?
             """, [key.siteID, key.type, key.id])
         else { return nil }
         let fingerprint = PostFingerprint(hash: row["hash"], fieldHashes: SnapshotCoding.decodeHashes(row["field_hashes"]))
         return StoredPostState(modifiedGMT: row["modified_gmt"], fingerprint: fingerprint, version: row["version"],
-                               state: PostState(rawValue: row["state"]) ?? .public, wasPublic: row["was_public"])
+                               state: PostState(rawValue: row["state"]) ?? .public, wasPublic: row["was_public"],
+                               normalizer: row["normalizer"])
+    }
+
+    /// Hashes the newest stored version again under `normalizer` (after new
+    /// `ignore` patterns or built-in rules), so that only real edits differ.
+    private static func refingerprint(
+        _ stored: StoredPostState, of key: PostKey, with normalizer: ContentNormalizer, in db: Database
+    ) throws -> StoredPostState {
+        guard let ids = try String.fetchOne(db.cachedStatement(sql: """
+            SELECT content_ids FROM version WHERE site_id = ? AND type = ? AND post_id = ? AND number = ?
+            """), arguments: [key.siteID, key.type, key.id, stored.version])
+        else { return stored }
+        var updated = stored
+        updated.fingerprint = PostFingerprint(try ContentTable.snapshot(ids: ids, in: db), normalizer: normalizer)
+        updated.normalizer = normalizer.key
+        try db.run("UPDATE post SET hash = ?, field_hashes = ?, normalizer = ? WHERE site_id = ? AND type = ? AND post_id = ?",
+                   [updated.fingerprint.hash, SnapshotCoding.encode(updated.fingerprint.fieldHashes), normalizer.key,
+                    key.siteID, key.type, key.id])
+        return updated
     }
 }
 

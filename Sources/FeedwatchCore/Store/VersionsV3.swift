@@ -7,7 +7,8 @@ import Foundation
 
 /// Schema v3: versions refer to their field texts in the content-addressed
 /// `content` table instead of holding a JSON copy each, and posts remember
-/// whether they are public, hidden or deleted. The outbox keeps only events
+/// whether they are public, hidden or deleted, and which normalization their
+/// hashes were made with. The outbox keeps only events
 /// not yet reported.
 enum VersionsV3 {
     static func migrate(_ db: Database) throws {
@@ -36,6 +37,8 @@ enum VersionsV3 {
             -- 'public', 'hidden' or 'deleted'; was_public: whether it ever was public.
             ALTER TABLE post ADD COLUMN state TEXT NOT NULL DEFAULT 'public';
             ALTER TABLE post ADD COLUMN was_public INTEGER NOT NULL DEFAULT 0;
+            -- ContentNormalizer.key of the normalization hash and field_hashes were made with.
+            ALTER TABLE post ADD COLUMN normalizer TEXT;
             -- Reported events now leave the outbox.
             DELETE FROM event WHERE emitted_at IS NOT NULL;
             """)
