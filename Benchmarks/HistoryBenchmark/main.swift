@@ -12,16 +12,18 @@ import GRDB
 let arguments = CommandLine.arguments
 let postCount = arguments.count > 1 ? Int(arguments[1]) ?? 100_000 : 100_000
 let revisionCount = arguments.count > 2 ? Int(arguments[2]) ?? 10_000 : 10_000
-let versionCount = arguments.count > 3 ? Int(arguments[3]) ?? 1000 : 1000
+let versionCount = max(2, arguments.count > 3 ? Int(arguments[3]) ?? 1000 : 1000)
 
 let fixtureURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/wp-post-356473.json")
 let fixtureJSON = try Data(contentsOf: fixtureURL)
 let fixture = try JSONDecoder().decode(WordPressPost.self, from: fixtureJSON)
 let fixtureContent = fixture.content ?? ""
-/// The raw JSON of a variant: the fixture's, with its content replaced.
-func rawJSONSize(content: String) throws -> Int {
-    fixtureJSON.count - (try JSONEncoder().encode(fixtureContent)).count + (try JSONEncoder().encode(content)).count
+/// The raw JSON of a variant as WordPress serves it: the fixture's, with
+/// `added` (ASCII markup) in its content, escaped as PHP's `json_encode` does
+/// (`/` as `\/`, a line break as `\n`).
+func rawJSONSize(added: String) -> Int {
+    fixtureJSON.count + added.utf8.count + added.utf8.count { $0 == UInt8(ascii: "/") || $0 == 0x0A || $0 == 0x22 }
 }
 
 let normalizer = ContentNormalizer(ignorePatterns: [])
@@ -30,11 +32,14 @@ try FileManager.default.createDirectory(at: directory, withIntermediateDirectori
 defer { try? FileManager.default.removeItem(at: directory) }
 let databasePath = directory.appendingPathComponent("feedwatch.db").path
 
+/// What a variant adds to the fixture's content, so that every content differs.
+func addition(_ id: Int, revision: Int) -> String { "<p>Post \(id), revision \(revision).</p>\n" }
+
 func variant(_ id: Int, revision: Int = 0) -> WordPressPost {
     var post = fixture
     post.id = id
     post.title = "\(fixture.title ?? "") (\(id))"
-    post.content = "<p>Post \(id), revision \(revision).</p>\n" + fixtureContent
+    post.content = addition(id, revision: revision) + fixtureContent
     post.modifiedGMT = String(format: "2025-%02d-%02dT%02d:%02d:%02d", 1 + revision / 100_000 % 12, 1 + revision / 3600 % 28,
                               revision / 60 % 24, revision % 60, id % 60)
     return post
@@ -54,12 +59,13 @@ var rawBytes = 0
 // 1. Ingest: decoded posts → normalized and hashed → stored, a page of 100 per transaction.
 var start = clock.now
 for first in stride(from: 1, through: postCount, by: 100) {
-    let page = (first..<min(first + 100, postCount + 1)).map { FetchedPost(variant($0), normalizer: normalizer) }
+    let page = await FetchedPost.fingerprinting((first..<min(first + 100, postCount + 1)).map { variant($0) },
+                                                normalizer: normalizer)
     _ = try await store!.record(page, type: "posts", site: site)
 }
 _ = try await store!.recordSuccess(of: site)
 let ingest = seconds(clock.now - start)
-for id in 1...postCount { rawBytes += try rawJSONSize(content: variant(id).content ?? "") }
+for id in 1...postCount { rawBytes += rawJSONSize(added: addition(id, revision: 0) + " (\(id))") }
 
 @MainActor func databaseBytes() throws -> Int {
     store = nil  // closing checkpoints the WAL into the file
@@ -76,20 +82,22 @@ start = clock.now
 let step = max(1, postCount / max(1, revisionCount))
 let revised = (0..<revisionCount).map { 1 + ($0 * step) % postCount }
 for first in stride(from: 0, to: revised.count, by: 100) {
-    let page = revised[first..<min(first + 100, revised.count)].map { FetchedPost(variant($0, revision: 1), normalizer: normalizer) }
+    let page = await FetchedPost.fingerprinting(revised[first..<min(first + 100, revised.count)].map { variant($0, revision: 1) },
+                                                normalizer: normalizer)
     _ = try await store!.record(page, type: "posts", site: site)
 }
 let revising = seconds(clock.now - start)
-for id in revised { rawBytes += try rawJSONSize(content: variant(id, revision: 1).content ?? "") }
+for id in revised { rawBytes += rawJSONSize(added: addition(id, revision: 1) + " (\(id))") }
 let afterRevisions = try databaseBytes()
 
 // 3. One post with `versionCount` versions, each a small edit.
 let busy = postCount + 1
 for revision in 0..<versionCount {
     var post = variant(busy, revision: revision)
-    post.content = (post.content ?? "") + String(repeating: "<p>Edit.</p>", count: revision % 7)
+    let edits = String(repeating: "<p>Edit.</p>", count: revision % 7)
+    post.content = (post.content ?? "") + edits
     _ = try await store!.record([FetchedPost(post, normalizer: normalizer)], type: "posts", site: site)
-    rawBytes += try rawJSONSize(content: post.content ?? "")
+    rawBytes += rawJSONSize(added: addition(busy, revision: revision) + " (\(busy))" + edits)
 }
 let total = try databaseBytes()
 

@@ -28,10 +28,13 @@ struct HistoryCommand: AsyncParsableCommand {
             }
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
-            let cells = row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            var line = ""
+            for (column, cell) in row.enumerated() {
+                line += cell
+                if column < row.count - 1 { line += String(repeating: " ", count: widths[column] - cell.count + 2) }
             }
-            output += cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+            while line.last == " " { line.removeLast() }
+            output += line + "\n"
         }
         return output
     }

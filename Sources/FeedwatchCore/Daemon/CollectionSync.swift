@@ -124,7 +124,7 @@ struct CollectionSync {
     private func record(_ posts: [WordPressPost], highWater: String?) async throws(SyncError) {
         guard !posts.isEmpty || highWater != nil else { return }
         do {
-            let fetched = posts.map { FetchedPost($0, normalizer: normalizer) }
+            let fetched = await FetchedPost.fingerprinting(posts, normalizer: normalizer)
             try await reporter.flush(after: store.record(fetched, type: type, site: site, highWater: highWater))
         } catch {
             throw .store(error)

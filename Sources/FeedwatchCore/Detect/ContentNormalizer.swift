@@ -32,29 +32,32 @@ public struct ContentNormalizer: @unchecked Sendable {
     }
 
     public func normalize(_ value: String, field: TrackedField) -> String {
-        guard field.isRenderedHTML else { return value }
-        guard let neutralized = DynamicMarkup.neutralizedBytes(value) else { return applyIgnorePatterns(value) }
-        // Without ignore patterns the bytes go straight to folding, saving a String round trip.
-        guard ignore.isEmpty else { return applyIgnorePatterns(String(decoding: neutralized, as: UTF8.self)) }
-        return neutralized.withUnsafeBufferPointer(Self.fold)
+        String(decoding: normalizedUTF8(value, field: field), as: UTF8.self)
     }
 
-    private func applyIgnorePatterns(_ value: String) -> String {
-        var text = value
-        for pattern in ignore { text = text.replacing(pattern, with: "") }
-        return Self.foldWhitespace(text)
+    /// `normalize` as the bytes that are hashed, without making a `String` of them.
+    public func normalizedUTF8(_ value: String, field: TrackedField) -> [UInt8] {
+        guard field.isRenderedHTML else { return Array(value.utf8) }
+        let neutralized = DynamicMarkup.neutralizedBytes(value)
+        guard ignore.isEmpty else {
+            var text = neutralized.map { String(decoding: $0, as: UTF8.self) } ?? value
+            for pattern in ignore { text = text.replacing(pattern, with: "") }
+            return text.utf8.withContiguousStorageIfAvailable(Self.fold) ?? Array(text.utf8).withUnsafeBufferPointer(Self.fold)
+        }
+        if let neutralized { return neutralized.withUnsafeBufferPointer(Self.fold) }
+        return value.utf8.withContiguousStorageIfAvailable(Self.fold) ?? Array(value.utf8).withUnsafeBufferPointer(Self.fold)
     }
 
     static func foldWhitespace(_ text: String) -> String {
         var text = text
-        return text.withUTF8(fold)
+        return String(decoding: text.withUTF8(fold), as: UTF8.self)
     }
 
-    /// Runs of ASCII whitespace become one space; leading and trailing ones go. Written straight
-    /// into the new string's storage: the output is never longer than the input.
-    private static func fold(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        String(unsafeUninitializedCapacity: bytes.count) { output in
-            var count = 0
+    /// Runs of ASCII whitespace become one space; leading and trailing ones go.
+    /// The output is never longer than the input.
+    private static func fold(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { output, count in
+            count = 0
             var pendingSpace = false
             for byte in bytes {
                 if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
@@ -69,7 +72,6 @@ public struct ContentNormalizer: @unchecked Sendable {
                     count += 1
                 }
             }
-            return count
         }
     }
 }

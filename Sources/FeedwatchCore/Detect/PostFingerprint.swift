@@ -15,10 +15,12 @@ public struct PostFingerprint: Sendable, Equatable, Codable {
         var whole = SHA256()
         var fieldHashes: [TrackedField: String] = [:]
         for field in TrackedField.allCases {
-            let value = Array(normalizer.normalize(snapshot[field], field: field).utf8)
+            let value = normalizer.normalizedUTF8(snapshot[field], field: field)
             fieldHashes[field] = Self.hex(SHA256.hash(data: value))
             // name, NUL, value, NUL: no two different posts share a byte stream.
-            whole.update(data: Array(field.rawValue.utf8) + [0] + value + [0])
+            whole.update(data: Array(field.rawValue.utf8) + [0])
+            whole.update(data: value)
+            whole.update(data: [0])
         }
         self.init(hash: Self.hex(whole.finalize()), fieldHashes: fieldHashes)
     }

@@ -15,11 +15,14 @@ struct ContentTable {
     private var knownShortTexts: [String: Int64] = [:]
     private static let shortText = 128
 
+    static func isShort(_ text: String) -> Bool { text.utf8.count <= shortText }
+
     /// The id of `text`'s row, inserted if no stored version had it yet.
-    mutating func id(of text: String, in db: Database) throws -> Int64 {
-        let isShort = text.utf8.count <= Self.shortText
-        if isShort, let known = knownShortTexts[text] { return known }
-        let hash = Self.hash(text)
+    /// - Parameter hash: `text`'s hash, when it is already known.
+    mutating func id(of text: String, hash known: Data? = nil, in db: Database) throws -> Int64 {
+        let isShort = Self.isShort(text)
+        if isShort, let id = knownShortTexts[text] { return id }
+        let hash = known ?? Self.hash(text)
         let id: Int64
         if let existing = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM content WHERE hash = ?"),
                                              arguments: [hash]) {
@@ -34,8 +37,9 @@ struct ContentTable {
 
     /// The ids of a snapshot's fields, as a version stores them: comma-separated
     /// in tracked-field order.
-    mutating func ids(of snapshot: PostSnapshot, in db: Database) throws -> String {
-        try TrackedField.allCases.map { String(try id(of: snapshot[$0], in: db)) }.joined(separator: ",")
+    /// - Parameter hashes: the hashes of those texts already known.
+    mutating func ids(of snapshot: PostSnapshot, hashes: [TrackedField: Data] = [:], in db: Database) throws -> String {
+        try TrackedField.allCases.map { String(try id(of: snapshot[$0], hash: hashes[$0], in: db)) }.joined(separator: ",")
     }
 
     /// The snapshot a version's `content_ids` refer to.

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// A post as fetched, with its normalized fingerprint: what the store compares
 /// with the newest stored version.
 public struct FetchedPost: Sendable {
@@ -8,6 +14,11 @@ public struct FetchedPost: Sendable {
     /// The normalization the fingerprint was made with: a stored post
     /// fingerprinted under another is fingerprinted again before comparing.
     public var normalizer: ContentNormalizer
+    /// The title as plain text, for events and listings.
+    public var titleText: String
+    /// SHA-256 of the long field texts as sent (their key in the content
+    /// table), made here so that the store's single writer need not.
+    var textHashes: [TrackedField: Data]
 
     /// Public, hidden or deleted, as its `status` says.
     public var state: PostState { PostState(status: snapshot[.status]) }
@@ -18,5 +29,29 @@ public struct FetchedPost: Sendable {
         snapshot = PostSnapshot(post)
         fingerprint = PostFingerprint(snapshot, normalizer: normalizer)
         self.normalizer = normalizer
+        titleText = HTMLText.plain(snapshot[.title])
+        var hashes: [TrackedField: Data] = [:]
+        for field in TrackedField.allCases where !ContentTable.isShort(snapshot[field]) {
+            hashes[field] = ContentTable.hash(snapshot[field])
+        }
+        textHashes = hashes
+    }
+}
+
+extension FetchedPost {
+    /// A page of posts normalized and hashed in a few concurrent parts, so a
+    /// first sync uses every core for what is most of its CPU; in order.
+    public static func fingerprinting(_ posts: [WordPressPost], normalizer: ContentNormalizer) async -> [FetchedPost] {
+        let partSize = max(8, (posts.count + 3) / 4)
+        guard posts.count > partSize else { return posts.map { FetchedPost($0, normalizer: normalizer) } }
+        return await withTaskGroup(of: (Int, [FetchedPost]).self) { group in
+            for start in stride(from: 0, to: posts.count, by: partSize) {
+                let part = posts[start..<min(start + partSize, posts.count)]
+                group.addTask { (start, part.map { FetchedPost($0, normalizer: normalizer) }) }
+            }
+            var parts: [(Int, [FetchedPost])] = []
+            for await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
     }
 }

@@ -36,10 +36,10 @@ extension Store {
         site: String, postID: Int, in db: Database
     ) throws -> (key: PostKey, title: String, link: String, state: PostState)? {
         // WordPress numbers every post type from one sequence: an id names one post of a site.
-        guard let row = try db.row("""
-            SELECT post.site_id, post.type, post.title, post.link, post.state FROM post JOIN site ON site.id = post.site_id
-            WHERE site.name = ? AND post.post_id = ? ORDER BY post.type LIMIT 1
-            """, [site, postID])
+        guard let siteID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM site WHERE name = ?"), arguments: [site]),
+              let row = try db.row("""
+                  SELECT site_id, type, title, link, state FROM post INDEXED BY post_by_id WHERE site_id = ? AND post_id = ?
+                  """, [siteID, postID])
         else { return nil }
         return (PostKey(siteID: row["site_id"], type: row["type"], id: postID), row["title"], row["link"],
                 PostState(rawValue: row["state"]) ?? .public)

@@ -38,7 +38,7 @@ extension Store {
         _ change: PostChange, to post: FetchedPost, stored: StoredPostState?, key: PostKey, site: SiteRecord,
         at now: String, contents: inout ContentTable, in db: Database
     ) throws -> ChangeEvent? {
-        let title = HTMLText.plain(post.snapshot[.title])
+        let title = post.titleText
         let link = post.snapshot[.link]
         var event = ChangeEvent(kind: .new, site: site.name, siteURL: site.url)
         event.postType = key.type
@@ -98,7 +98,7 @@ extension Store {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [key.siteID, key.type, key.id, number, now, post.modifiedGMT, post.fingerprint.hash,
                   change.eventKind?.rawValue ?? "baseline", changed.map(\.rawValue).joined(separator: ","),
-                  try contents.ids(of: post.snapshot, in: db)])
+                  try contents.ids(of: post.snapshot, hashes: post.textHashes, in: db)])
     }
 
     static func storedState(of key: PostKey, in db: Database) throws -> StoredPostState? {

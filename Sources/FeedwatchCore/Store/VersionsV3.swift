@@ -39,6 +39,8 @@ enum VersionsV3 {
             ALTER TABLE post ADD COLUMN was_public INTEGER NOT NULL DEFAULT 0;
             -- ContentNormalizer.key of the normalization hash and field_hashes were made with.
             ALTER TABLE post ADD COLUMN normalizer TEXT;
+            -- `history SITE POST_ID` names a post without its collection.
+            CREATE INDEX post_by_id ON post(site_id, post_id);
             -- Reported events now leave the outbox.
             DELETE FROM event WHERE emitted_at IS NOT NULL;
             """)
