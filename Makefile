@@ -16,7 +16,7 @@ TEST_PACKAGES := openssl
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps install-packages build release install uninstall test journal benchmark clean
+.PHONY: all deps test-deps install-packages build release install uninstall test journal benchmark history-benchmark clean
 
 all: build
 
@@ -84,6 +84,16 @@ benchmark: deps
 	swift build -c release --product fake-farm
 	swift build -c release --product sync-benchmark
 	.build/release/sync-benchmark $(SITES) $(POSTS)
+
+# The history benchmark: storing posts of the fixture's size, revisions, and
+# `history`/`diff` on a post with many versions; prints the figures of docs/benchmarks.md.
+INGEST ?= 100000
+REVISIONS ?= 10000
+VERSIONS ?= 1000
+history-benchmark: deps
+	swift build -c release --product feedwatch
+	swift build -c release --product history-benchmark
+	.build/release/history-benchmark $(INGEST) $(REVISIONS) $(VERSIONS)
 
 clean:
 	swift package clean
