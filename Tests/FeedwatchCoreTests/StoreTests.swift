@@ -52,6 +52,37 @@ import TestSupport
         #expect(versions == [1, 2, 3])
     }
 
+    @Test func aPostRevisedManyTimesCostsOnlyItsDistinctTexts() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Store(path: directory.file("feedwatch.db"))
+        let site = try await store.registerSite(name: "s", url: "https://a.org/")
+        let body = "<p>" + String(repeating: "A long body that never changes. ", count: 200) + "</p>"
+        func post(title: String, modified: Int) -> FetchedPost {
+            FetchedPost(WordPressPost(id: 1, modifiedGMT: "m\(modified)", status: "publish", link: "https://a.org/?p=1",
+                                      title: title, content: body), normalizer: normalizer)
+        }
+        func contentRows() async throws -> (count: Int, bytes: Int) {
+            try await store.read("contents") { db in
+                let row = try #require(try Row.fetchOne(db, sql: "SELECT count(*) AS n, sum(length(text)) AS b FROM content"))
+                return (row["n"], row["b"])
+            }
+        }
+        _ = try await store.record([post(title: "Title 0", modified: 0)], type: "posts", site: site)
+        let first = try await contentRows()
+        // Fifty revisions of the title, then back to the first one.
+        for number in 1...50 { _ = try await store.record([post(title: "Title \(number)", modified: number)], type: "posts", site: site) }
+        _ = try await store.record([post(title: "Title 0", modified: 51)], type: "posts", site: site)
+
+        let last = try await contentRows()
+        #expect(last.count == first.count + 50, "one new text per new title, none for the title seen before")
+        #expect(last.bytes - first.bytes < 50 * 16, "the body is stored once")
+        let history = try await store.history(site: "s", postID: 1)
+        #expect(history?.versions.count == 52)
+        let versions = try await store.versions(site: "s", postID: 1, numbers: [1, 26, 52])
+        #expect(versions.map { $0.snapshot[.title] } == ["Title 0", "Title 25", "Title 0"])
+        #expect(versions.allSatisfy { $0.snapshot[.content] == body })
+    }
+
     @Test func sameIdTwiceInOnePageIsStoredOnce() async throws {
         let directory = try TemporaryDirectory()
         let store = try Store(path: directory.file("feedwatch.db"))
