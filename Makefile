@@ -6,6 +6,7 @@ DESTDIR     ?=
 BINDIR      := $(PREFIX)/bin
 UNITDIR     ?= /lib/systemd/system
 CONFIG      ?= /etc/feedwatch.json
+CATALOGDIR  ?= /usr/lib/systemd/catalog
 STATIC_SCRATCH := .build-static
 RELEASE_BIN := $(STATIC_SCRATCH)/release/feedwatch
 
@@ -42,6 +43,8 @@ release: deps
 install: release
 	install -D -s -m 0755 $(RELEASE_BIN) $(DESTDIR)$(BINDIR)/feedwatch
 	install -D -m 0644 systemd/feedwatch.service $(DESTDIR)$(UNITDIR)/feedwatch.service
+	install -D -m 0644 systemd/feedwatch.catalog $(DESTDIR)$(CATALOGDIR)/feedwatch.catalog
+	journalctl $(if $(DESTDIR),--root=$(DESTDIR)) --update-catalog
 	@if [ -e $(DESTDIR)$(CONFIG) ]; then \
 		echo "keeping the existing $(DESTDIR)$(CONFIG)"; \
 	else \
@@ -58,7 +61,8 @@ install: release
 
 uninstall:
 	-@[ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ] && systemctl disable --now feedwatch
-	rm -f $(DESTDIR)$(BINDIR)/feedwatch $(DESTDIR)$(UNITDIR)/feedwatch.service
+	rm -f $(DESTDIR)$(BINDIR)/feedwatch $(DESTDIR)$(UNITDIR)/feedwatch.service $(DESTDIR)$(CATALOGDIR)/feedwatch.catalog
+	-journalctl $(if $(DESTDIR),--root=$(DESTDIR)) --update-catalog
 	@echo "kept $(CONFIG) and /var/lib/feedwatch (the history); remove them by hand if you want them gone"
 
 # Starts systemd-journald when no journal is listening (machines without

@@ -12,7 +12,9 @@ struct Feedwatch: AsyncParsableCommand {
             Exit codes: 0 success, 1 failure, 64 usage, 78 configuration error.
             """,
         version: FeedwatchVersion.string,
-        subcommands: [RunCommand.self, PollCommand.self, CheckCommand.self, HistoryCommand.self, DiffCommand.self]
+        subcommands: [
+            RunCommand.self, PollCommand.self, CheckCommand.self, StatusCommand.self, HistoryCommand.self, DiffCommand.self,
+        ]
     )
 
     static func main() async {

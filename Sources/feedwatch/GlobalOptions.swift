@@ -29,14 +29,20 @@ struct GlobalOptions: ParsableArguments {
 
     /// The database, opened for reading only: `--database`, else the one the
     /// configuration names. The daemon may be writing it meanwhile.
-    func openStoreForReading() throws -> Store {
-        let path = try database ?? loadConfiguration().databasePath ?? Configuration.defaultDatabasePath(environment: environment)
+    /// - Parameter configuration: the configuration, when it is loaded already.
+    func openStoreForReading(_ configuration: Configuration? = nil) throws -> Store {
+        let path = try database ?? databasePath(configuration ?? loadConfiguration())
         do {
             return try Store(path: path, readOnly: true)
         } catch {
             StandardError.write("feedwatch: \(error)\n")
             throw ExitCode.failure
         }
+    }
+
+    /// `--database`, else the configuration's `database`, else the default.
+    func databasePath(_ configuration: Configuration) -> String {
+        database ?? configuration.databasePath ?? Configuration.defaultDatabasePath(environment: environment)
     }
 
     func makeEngine(_ configuration: Configuration) throws -> Engine {

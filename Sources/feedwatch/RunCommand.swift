@@ -35,7 +35,9 @@ struct DaemonService: Service {
     func run() async throws {
         let notifier = ServiceNotifier()
         try await engine.reporter.flush()
+        let previous = try await engine.store.siteStatuses()
         let scheduler = Scheduler(syncers: sites.map(engine.syncer), concurrency: engine.configuration.concurrency,
+                                  previous: Dictionary(previous.map { ($0.name, $0) }) { first, _ in first },
                                   logger: logger)
         logger.info("watching \(sites.count) sites, database \(engine.store.path)")
         notifier.ready(status: "watching \(sites.count) sites")

@@ -1,6 +1,7 @@
 import FakeWordPress
 import Foundation
 import Glibc
+import GRDB
 import Testing
 import TestSupport
 
@@ -108,6 +109,10 @@ import TestSupport
     @Test func historyReadsTheDatabaseWhileTheDaemonRuns() throws {
         let scene = try Scene("cli-history-live")
         scene.site.edit(356473, title: "Edited before the daemon starts")
+        // As if the last poll were an hour ago: the daemon syncs the site at once.
+        try DatabaseQueue(path: scene.database).write { db in
+            try db.execute(sql: "UPDATE site SET last_attempt_at = '2020-01-01T00:00:00Z'")
+        }
         let daemon = try Binary.Running(["run", "--config", scene.config, "--database", scene.database], environment: [:])
         // The daemon's first sync finds the edit; history reads while the daemon holds the database.
         let entries = try JournalReader.entries(site: scene.site.name, atLeast: 4)

@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Logging
 
 /// Runs every enabled site at its own interval, from one queue ordered by due
@@ -5,11 +10,19 @@ import Logging
 public struct Scheduler: Sendable {
     private let syncers: [SiteSyncer]
     private let concurrency: Int
+    private let previous: [String: SiteStatus]
     private let logger: Logger
 
-    public init(syncers: [SiteSyncer], concurrency: Int = Configuration.defaultConcurrency, logger: Logger) {
+    /// - Parameter previous: the sites' state as an earlier run left it, by
+    ///   name: a site synced shortly before a restart waits out its interval
+    ///   (or its backoff) instead of being polled again at once.
+    public init(
+        syncers: [SiteSyncer], concurrency: Int = Configuration.defaultConcurrency,
+        previous: [String: SiteStatus] = [:], logger: Logger
+    ) {
         self.syncers = syncers
         self.concurrency = max(1, concurrency)
+        self.previous = previous
         self.logger = logger
     }
 
@@ -22,14 +35,19 @@ public struct Scheduler: Sendable {
 
     public func run() async {
         let clock = ContinuousClock()
-        // The first round is spread over a few seconds rather than fired at once.
+        // Sites already due (or never synced) are spread over a few seconds
+        // rather than fired at once.
         var queue = DueQueue()
-        for index in syncers.indices {
-            queue.insert(index, at: clock.now + .milliseconds(Int.random(in: 0..<min(5000, 250 * syncers.count))))
+        var failures = [Int](repeating: 0, count: syncers.count)
+        for (index, syncer) in syncers.enumerated() {
+            let spread = Duration.milliseconds(Int.random(in: 0..<min(5000, 250 * syncers.count)))
+            let status = previous[syncer.site.name]
+            failures[index] = status?.failuresInRow ?? 0
+            let wait = status?.nextPoll(interval: syncer.site.interval).map { Duration.seconds($0.timeIntervalSinceNow) }
+            queue.insert(index, at: clock.now + max(spread, wait ?? .zero))
         }
         await withTaskGroup(of: Wakeup.self) { group in
             var running = 0
-            var failures = [Int](repeating: 0, count: syncers.count)
             var timerDeadline: ContinuousClock.Instant?
             while !Task.isCancelled {
                 while running < concurrency, let index = queue.popDue(at: clock.now) {

@@ -1,0 +1,94 @@
+import ArgumentParser
+import FeedwatchCore
+import Foundation
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show each site's health: posts tracked, last success, last error, failures in a row, next poll.")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Flag(help: "Print JSON for scripts instead of text for people.")
+    var json = false
+
+    /// One site as `status` reports it: the configuration's view and the database's.
+    struct Row: Encodable {
+        var name: String
+        var url: String
+        var enabled: Bool
+        /// `false` for a site the database remembers that the configuration no longer names.
+        var configured: Bool
+        var postsTracked: Int
+        var lastSuccess: Date?
+        var lastError: String?
+        var failuresInRow: Int
+        /// `nil` before the first sync, when the daemon polls the site within seconds of starting.
+        var nextPoll: Date?
+    }
+
+    func run() async throws {
+        let configuration = try options.loadConfiguration()
+        let path = options.databasePath(configuration)
+        var stored: [SiteStatus] = []
+        // Before the first sync there is no database, and every site is "not synced yet".
+        if FileManager.default.fileExists(atPath: path) {
+            do {
+                stored = try await options.openStoreForReading(configuration).siteStatuses()
+            } catch {
+                StandardError.write("feedwatch: \(error)\n")
+                throw ExitCode.failure
+            }
+        }
+        let rows = Self.rows(configuration: configuration, stored: stored)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.dateEncodingStrategy = .iso8601
+            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+        } else {
+            print(Self.text(rows), terminator: "")
+        }
+    }
+
+    static func rows(configuration: Configuration, stored: [SiteStatus]) -> [Row] {
+        let byName = Dictionary(stored.map { ($0.name, $0) }) { first, _ in first }
+        var rows = configuration.sites.map { site in
+            let status = byName[site.name]
+            return Row(name: site.name, url: site.url, enabled: site.enabled, configured: true,
+                       postsTracked: status?.postsTracked ?? 0, lastSuccess: status?.lastSuccess,
+                       lastError: status?.lastError, failuresInRow: status?.failuresInRow ?? 0,
+                       nextPoll: site.enabled ? status?.nextPoll(interval: site.interval) : nil)
+        }
+        let configured = Set(configuration.sites.map(\.name))
+        for status in stored where !configured.contains(status.name) {
+            rows.append(Row(name: status.name, url: status.url, enabled: false, configured: false,
+                            postsTracked: status.postsTracked, lastSuccess: status.lastSuccess,
+                            lastError: status.lastError, failuresInRow: status.failuresInRow, nextPoll: nil))
+        }
+        return rows
+    }
+
+    static func text(_ rows: [Row]) -> String {
+        guard !rows.isEmpty else { return "no sites configured\n" }
+        let time = { (date: Date?) in date.map { $0.ISO8601Format() } ?? "never" }
+        return rows.map { row in
+            var state = row.failuresInRow > 0 ? "failing (\(row.failuresInRow) in a row)" : "ok"
+            if !row.configured {
+                state = "not in the configuration (history kept)"
+            } else if !row.enabled {
+                state = "disabled"
+            } else if row.lastSuccess == nil && row.failuresInRow == 0 {
+                state = "not synced yet"
+            }
+            var lines = ["\(row.name)  \(row.url)  \(state)",
+                         "  posts tracked: \(row.postsTracked); last success: \(time(row.lastSuccess))"]
+            if row.configured && row.enabled {
+                lines[1] += "; next poll: " + (row.nextPoll.map { $0 < Date() ? "due now" : "about \(time($0))" } ?? "when feedwatch starts")
+            }
+            if let error = row.lastError, row.failuresInRow > 0 { lines.append("  last error: \(error)") }
+            return lines.joined(separator: "\n") + "\n"
+        }.joined()
+    }
+}
