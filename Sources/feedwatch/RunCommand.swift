@@ -36,14 +36,24 @@ struct DaemonService: Service {
         let notifier = ServiceNotifier()
         try await engine.reporter.flush()
         let previous = try await engine.store.siteStatuses()
+        // systemd's watchdog gets three beats per period; the status line is
+        // refreshed every 10 s either way.
+        let heartbeat = Scheduler.Heartbeat(every: min(notifier.watchdogInterval.map { $0 / 3 } ?? .seconds(10), .seconds(10))) {
+            summary in notifier.heartbeat(status: Self.status(summary))
+        }
         let scheduler = Scheduler(syncers: sites.map(engine.syncer), concurrency: engine.configuration.concurrency,
                                   previous: Dictionary(previous.map { ($0.name, $0) }) { first, _ in first },
-                                  logger: logger)
+                                  heartbeat: heartbeat, logger: logger)
         logger.info("watching \(sites.count) sites, database \(engine.store.path)")
-        notifier.ready(status: "watching \(sites.count) sites")
+        notifier.ready(status: Self.status(SchedulerSummary(sites: sites.count, failing: 0, syncing: 0)))
         await cancelWhenGracefulShutdown {
             await scheduler.run()
         }
         notifier.stopping()
+    }
+
+    /// The line `systemctl status` shows, e.g. `42 sites, 1 failing, 3 syncing`.
+    static func status(_ summary: SchedulerSummary) -> String {
+        "\(summary.sites) \(summary.sites == 1 ? "site" : "sites"), \(summary.failing) failing, \(summary.syncing) syncing"
     }
 }

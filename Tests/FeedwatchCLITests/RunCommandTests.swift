@@ -35,6 +35,36 @@ import TestSupport
     }
 }
 
+@Suite struct WatchdogTests {
+    @Test func theSchedulingLoopFeedsTheWatchdogWithALiveStatusLine() throws {
+        let server = try FakeWordPressServer()
+        defer { server.stop() }
+        let good = server.addSite(uniqueSiteName("cli-watchdog"))
+        good.addGeneratedPosts(2)
+        let scratch = try TemporaryDirectory()
+        let config = try scratch.write("feedwatch.json", """
+            {"sites": [{"name": "\(good.name)", "url": "\(good.url)"},
+                       {"name": "\(uniqueSiteName("cli-watchdog-down"))", "url": "http://127.0.0.1:9/down/"}]}
+            """)
+        let notify = try NotifySocket(path: "\(scratch.path)/notify.sock")
+        defer { notify.close() }
+        let daemon = try Binary.Running(["run", "--config", config, "--database", "\(scratch.path)/feedwatch.db"],
+                                        environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "900000"])
+        var beats = 0
+        let messages = notify.receive(until: { message in
+            if message.contains("WATCHDOG=1") { beats += 1 }
+            return beats >= 8
+        }, timeout: 10)
+        kill(daemon.process.processIdentifier, SIGTERM)
+        #expect(daemon.wait(timeout: 10).status == 0)
+
+        #expect(messages.first?.contains("READY=1\nSTATUS=2 sites, 0 failing, 0 syncing") == true, "\(messages)")
+        #expect(beats >= 8, "a beat every 300 ms for a 900 ms watchdog: \(messages)")
+        #expect(messages.contains { $0.contains("WATCHDOG=1\nSTATUS=2 sites, 1 failing, 0 syncing") },
+                "the status line follows the sites' state: \(messages)")
+    }
+}
+
 /// A unix datagram socket standing in for systemd's notify socket.
 final class NotifySocket {
     let path: String

@@ -11,18 +11,32 @@ public struct Scheduler: Sendable {
     private let syncers: [SiteSyncer]
     private let concurrency: Int
     private let previous: [String: SiteStatus]
+    private let heartbeat: Heartbeat?
     private let logger: Logger
+
+    /// Called from the scheduling loop itself at least every `interval`, so a
+    /// loop that hangs stops the beats (and systemd's watchdog restarts it).
+    public struct Heartbeat: Sendable {
+        public var interval: Duration
+        public var beat: @Sendable (SchedulerSummary) async -> Void
+
+        public init(every interval: Duration, _ beat: @escaping @Sendable (SchedulerSummary) async -> Void) {
+            self.interval = interval
+            self.beat = beat
+        }
+    }
 
     /// - Parameter previous: the sites' state as an earlier run left it, by
     ///   name: a site synced shortly before a restart waits out its interval
     ///   (or its backoff) instead of being polled again at once.
     public init(
         syncers: [SiteSyncer], concurrency: Int = Configuration.defaultConcurrency,
-        previous: [String: SiteStatus] = [:], logger: Logger
+        previous: [String: SiteStatus] = [:], heartbeat: Heartbeat? = nil, logger: Logger
     ) {
         self.syncers = syncers
         self.concurrency = max(1, concurrency)
         self.previous = previous
+        self.heartbeat = heartbeat
         self.logger = logger
     }
 
@@ -46,21 +60,30 @@ public struct Scheduler: Sendable {
             let wait = status?.nextPoll(interval: syncer.site.interval).map { Duration.seconds($0.timeIntervalSinceNow) }
             queue.insert(index, at: clock.now + max(spread, wait ?? .zero))
         }
+        let wakeupLimit = min(Self.idleWakeup, heartbeat?.interval ?? Self.idleWakeup)
         await withTaskGroup(of: Wakeup.self) { group in
             var running = 0
             var timerDeadline: ContinuousClock.Instant?
+            var lastBeat: ContinuousClock.Instant?
             while !Task.isCancelled {
+                if let heartbeat, lastBeat.map({ clock.now - $0 >= heartbeat.interval }) ?? true {
+                    lastBeat = clock.now
+                    await heartbeat.beat(SchedulerSummary(sites: syncers.count, failing: failures.count { $0 > 0 },
+                                                          syncing: running))
+                }
                 while running < concurrency, let index = queue.popDue(at: clock.now) {
                     let syncer = syncers[index]
                     group.addTask { .finished(index, await syncer.sync()) }
                     running += 1
                 }
-                // While every slot is busy, a finishing sync wakes the loop. Otherwise a
-                // timer does: at the next due time, or after a while when nothing is
-                // queued, so the loop idles until shutdown instead of returning.
+                // While every slot is busy, a finishing sync wakes the loop (and the
+                // heartbeat's timer, if any). Otherwise a timer does: at the next due
+                // time, or after a while when nothing is queued, so the loop idles
+                // until shutdown instead of returning.
                 let slotsBusy = running >= concurrency && queue.nextDue != nil
-                let wakeAt = min(queue.nextDue ?? clock.now + Self.idleWakeup, clock.now + Self.idleWakeup)
-                if !slotsBusy, timerDeadline.map({ wakeAt < $0 }) ?? true {
+                let nextUseful = slotsBusy ? nil : queue.nextDue
+                let wakeAt = min(nextUseful ?? clock.now + wakeupLimit, clock.now + wakeupLimit)
+                if !slotsBusy || heartbeat != nil, timerDeadline.map({ wakeAt < $0 }) ?? true {
                     timerDeadline = wakeAt
                     group.addTask {
                         try? await clock.sleep(until: wakeAt)
@@ -93,6 +116,21 @@ public struct Scheduler: Sendable {
     /// polling in lockstep.
     static func jittered(_ interval: Duration) -> Duration {
         interval * Double.random(in: 0.95...1.05)
+    }
+}
+
+/// What the scheduler is doing, for `systemctl status`.
+public struct SchedulerSummary: Sendable, Equatable {
+    public var sites: Int
+    /// Sites whose last sync failed.
+    public var failing: Int
+    /// Syncs running now.
+    public var syncing: Int
+
+    public init(sites: Int, failing: Int, syncing: Int) {
+        self.sites = sites
+        self.failing = failing
+        self.syncing = syncing
     }
 }
 
