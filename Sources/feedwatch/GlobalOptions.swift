@@ -16,9 +16,11 @@ struct GlobalOptions: ParsableArguments {
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
+    var configurationPath: String { Configuration.path(option: config, environment: environment) }
+
     /// The validated configuration; every problem printed and exit 78 when invalid.
     func loadConfiguration() throws -> Configuration {
-        let path = Configuration.path(option: config, environment: environment)
+        let path = configurationPath
         do {
             return try ConfigurationLoader.load(path: path)
         } catch {

@@ -8,14 +8,14 @@ import TestSupport
     @Test func dueQueuePopsInDueOrderAndOnlyWhenDue() {
         let now = ContinuousClock.now
         var queue = DueQueue()
-        queue.insert(0, at: now + .seconds(3))
-        queue.insert(1, at: now + .seconds(1))
-        queue.insert(2, at: now + .seconds(2))
+        queue.insert("c", at: now + .seconds(3))
+        queue.insert("a", at: now + .seconds(1))
+        queue.insert("b", at: now + .seconds(2))
         #expect(queue.popDue(at: now) == nil)
         #expect(queue.nextDue == now + .seconds(1))
-        #expect(queue.popDue(at: now + .seconds(5)) == 1)
-        #expect(queue.popDue(at: now + .seconds(5)) == 2)
-        #expect(queue.popDue(at: now + .seconds(5)) == 0)
+        #expect(queue.popDue(at: now + .seconds(5)) == "a")
+        #expect(queue.remove("c") == now + .seconds(3))
+        #expect(queue.popDue(at: now + .seconds(5)) == "b")
         #expect(queue.popDue(at: now + .seconds(5)) == nil)
     }
 

@@ -3,10 +3,11 @@ import Logging
 /// The parts a sync needs, assembled once from a configuration: the store, the
 /// HTTP client, the journal, and a syncer per site.
 public struct Engine: Sendable {
-    public let configuration: Configuration
+    public private(set) var configuration: Configuration
     public let store: Store
     public let http: HTTPClient
     public let reporter: EventReporter
+    private let databasePath: String?
     private let environment: [String: String]
     private let logger: Logger
 
@@ -14,9 +15,9 @@ public struct Engine: Sendable {
     public init(configuration: Configuration, databasePath: String?, environment: [String: String], logger: Logger)
         throws(EngineError)
     {
-        let path = databasePath ?? configuration.databasePath
-            ?? Configuration.defaultDatabasePath(environment: environment)
+        let path = Self.databasePath(option: databasePath, configuration, environment: environment)
         self.configuration = configuration
+        self.databasePath = databasePath
         self.environment = environment
         self.logger = logger
         do {
@@ -31,6 +32,30 @@ public struct Engine: Sendable {
         }
         reporter = EventReporter(store: store, journal: JournalWriter.detect(), logger: logger)
         warnAboutExposedPasswords()
+    }
+
+    private static func databasePath(option: String?, _ configuration: Configuration,
+                                     environment: [String: String]) -> String {
+        option ?? configuration.databasePath ?? Configuration.defaultDatabasePath(environment: environment)
+    }
+
+    /// The same engine (store, client, journal) running a new configuration: a
+    /// reload. A new `database` takes effect at the next start only.
+    public func reconfigured(_ configuration: Configuration) -> Engine {
+        var engine = self
+        engine.configuration = configuration
+        engine.warnAboutExposedPasswords()
+        let path = Self.databasePath(option: databasePath, configuration, environment: environment)
+        if path != store.path {
+            logger.warning("the database is now \(path), but \(store.path) stays in use until feedwatch restarts")
+        }
+        return engine
+    }
+
+    /// What the scheduler runs: the enabled sites.
+    public func schedulerPlan(previous: [SiteStatus]) -> Scheduler.Plan {
+        Scheduler.Plan(syncers: configuration.sites.filter(\.enabled).map(syncer), concurrency: configuration.concurrency,
+                       previous: Dictionary(previous.map { ($0.name, $0) }) { first, _ in first })
     }
 
     public func syncer(for site: SiteConfiguration) -> SiteSyncer {

@@ -6,13 +6,29 @@ import Foundation
 import Logging
 
 /// Runs every enabled site at its own interval, from one queue ordered by due
-/// time, until the task is cancelled (SIGTERM, SIGINT).
+/// time, until the task is cancelled (SIGTERM, SIGINT); takes new sets of
+/// sites while it runs (SIGHUP).
 public struct Scheduler: Sendable {
-    private let syncers: [SiteSyncer]
-    private let concurrency: Int
-    private let previous: [String: SiteStatus]
+    private let plan: Plan
     private let heartbeat: Heartbeat?
     private let logger: Logger
+
+    /// The sites to run and how many may sync at once.
+    public struct Plan: Sendable {
+        public var syncers: [SiteSyncer]
+        public var concurrency: Int
+        /// The sites' state as the database has it, by name: a site synced
+        /// shortly before waits out its interval (or its backoff) instead of
+        /// being polled again at once.
+        public var previous: [String: SiteStatus]
+
+        public init(syncers: [SiteSyncer], concurrency: Int = Configuration.defaultConcurrency,
+                    previous: [String: SiteStatus] = [:]) {
+            self.syncers = syncers
+            self.concurrency = max(1, concurrency)
+            self.previous = previous
+        }
+    }
 
     /// Called from the scheduling loop itself at least every `interval`, so a
     /// loop that hangs stops the beats (and systemd's watchdog restarts it).
@@ -26,62 +42,55 @@ public struct Scheduler: Sendable {
         }
     }
 
-    /// - Parameter previous: the sites' state as an earlier run left it, by
-    ///   name: a site synced shortly before a restart waits out its interval
-    ///   (or its backoff) instead of being polled again at once.
+    public init(_ plan: Plan, heartbeat: Heartbeat? = nil, logger: Logger) {
+        self.plan = plan
+        self.heartbeat = heartbeat
+        self.logger = logger
+    }
+
     public init(
         syncers: [SiteSyncer], concurrency: Int = Configuration.defaultConcurrency,
         previous: [String: SiteStatus] = [:], heartbeat: Heartbeat? = nil, logger: Logger
     ) {
-        self.syncers = syncers
-        self.concurrency = max(1, concurrency)
-        self.previous = previous
-        self.heartbeat = heartbeat
-        self.logger = logger
+        self.init(Plan(syncers: syncers, concurrency: concurrency, previous: previous), heartbeat: heartbeat, logger: logger)
     }
 
     static let idleWakeup = Duration.seconds(60)
 
     private enum Wakeup: Sendable {
-        case finished(Int, SyncResult)
+        case finished(String, SyncResult)
         case timer
+        case replanned(Plan?)
     }
 
-    public func run() async {
+    /// - Parameter plans: each element replaces the sites being run (see
+    ///   `SiteQueue.replace`) and the concurrency limit.
+    public func run(plans: AsyncStream<Plan>? = nil) async {
         let clock = ContinuousClock()
-        // Sites already due (or never synced) are spread over a few seconds
-        // rather than fired at once.
-        var queue = DueQueue()
-        var failures = [Int](repeating: 0, count: syncers.count)
-        for (index, syncer) in syncers.enumerated() {
-            let spread = Duration.milliseconds(Int.random(in: 0..<min(5000, 250 * syncers.count)))
-            let status = previous[syncer.site.name]
-            failures[index] = status?.failuresInRow ?? 0
-            let wait = status?.nextPoll(interval: syncer.site.interval).map { Duration.seconds($0.timeIntervalSinceNow) }
-            queue.insert(index, at: clock.now + max(spread, wait ?? .zero))
-        }
+        var sites = SiteQueue()
+        sites.replace(with: plan.syncers, previous: plan.previous, now: clock.now)
+        var concurrency = plan.concurrency
         let wakeupLimit = min(Self.idleWakeup, heartbeat?.interval ?? Self.idleWakeup)
         await withTaskGroup(of: Wakeup.self) { group in
+            if let plans { group.addTask { await Self.next(of: plans) } }
             var running = 0
             var timerDeadline: ContinuousClock.Instant?
             var lastBeat: ContinuousClock.Instant?
             while !Task.isCancelled {
                 if let heartbeat, lastBeat.map({ clock.now - $0 >= heartbeat.interval }) ?? true {
                     lastBeat = clock.now
-                    await heartbeat.beat(SchedulerSummary(sites: syncers.count, failing: failures.count { $0 > 0 },
-                                                          syncing: running))
+                    await heartbeat.beat(SchedulerSummary(sites: sites.count, failing: sites.failing, syncing: running))
                 }
-                while running < concurrency, let index = queue.popDue(at: clock.now) {
-                    let syncer = syncers[index]
-                    group.addTask { .finished(index, await syncer.sync()) }
+                while running < concurrency, let syncer = sites.popDue(at: clock.now) {
+                    group.addTask { .finished(syncer.site.name, await syncer.sync()) }
                     running += 1
                 }
                 // While every slot is busy, a finishing sync wakes the loop (and the
                 // heartbeat's timer, if any). Otherwise a timer does: at the next due
                 // time, or after a while when nothing is queued, so the loop idles
                 // until shutdown instead of returning.
-                let slotsBusy = running >= concurrency && queue.nextDue != nil
-                let nextUseful = slotsBusy ? nil : queue.nextDue
+                let slotsBusy = running >= concurrency && sites.nextDue != nil
+                let nextUseful = slotsBusy ? nil : sites.nextDue
                 let wakeAt = min(nextUseful ?? clock.now + wakeupLimit, clock.now + wakeupLimit)
                 if !slotsBusy || heartbeat != nil, timerDeadline.map({ wakeAt < $0 }) ?? true {
                     timerDeadline = wakeAt
@@ -92,19 +101,18 @@ public struct Scheduler: Sendable {
                 }
                 guard let wakeup = await group.next() else { break }
                 switch wakeup {
-                case .finished(let index, let result):
+                case .finished(let name, let result):
                     running -= 1
-                    let interval = syncers[index].site.interval
-                    if result.error == nil {
-                        failures[index] = 0
-                        queue.insert(index, at: clock.now + Self.jittered(interval))
-                    } else {
-                        failures[index] += 1
-                        let delay = Backoff.delay(failures: failures[index], interval: interval, retryAfter: result.retryAfter)
-                        queue.insert(index, at: clock.now + delay)
-                    }
+                    sites.finished(name, with: result, now: clock.now)
                 case .timer:
                     timerDeadline = nil
+                case .replanned(let next):
+                    guard let next, let plans else { break }
+                    let changes = sites.replace(with: next.syncers, previous: next.previous, now: clock.now)
+                    concurrency = next.concurrency
+                    log(changes, sites: sites.count)
+                    lastBeat = nil
+                    group.addTask { await Self.next(of: plans) }
                 }
             }
             group.cancelAll()
@@ -112,10 +120,19 @@ public struct Scheduler: Sendable {
         logger.info("scheduler stopped")
     }
 
-    /// The interval ±5%, so sites configured alike drift apart instead of
-    /// polling in lockstep.
-    static func jittered(_ interval: Duration) -> Duration {
-        interval * Double.random(in: 0.95...1.05)
+    /// One element of `plans`; each is awaited by one child task at a time.
+    private static func next(of plans: AsyncStream<Plan>) async -> Wakeup {
+        var iterator = plans.makeAsyncIterator()
+        return .replanned(await iterator.next())
+    }
+
+    private func log(_ changes: SiteQueue.Changes, sites: Int) {
+        var parts: [String] = []
+        for (label, names) in [("added", changes.added), ("removed", changes.removed), ("changed", changes.changed)]
+        where !names.isEmpty {
+            parts.append("\(label) \(names.joined(separator: ", "))")
+        }
+        logger.info("now watching \(sites) \(sites == 1 ? "site" : "sites")\(parts.isEmpty ? "; no site changed" : ": " + parts.joined(separator: "; "))")
     }
 }
 
@@ -131,23 +148,5 @@ public struct SchedulerSummary: Sendable, Equatable {
         self.sites = sites
         self.failing = failing
         self.syncing = syncing
-    }
-}
-
-/// Site indices ordered by the time they are due.
-struct DueQueue {
-    private var entries: [(due: ContinuousClock.Instant, index: Int)] = []
-
-    var nextDue: ContinuousClock.Instant? { entries.first?.due }
-
-    mutating func insert(_ index: Int, at due: ContinuousClock.Instant) {
-        let position = entries.firstIndex { $0.due > due } ?? entries.endIndex
-        entries.insert((due, index), at: position)
-    }
-
-    mutating func popDue(at now: ContinuousClock.Instant) -> Int? {
-        guard let first = entries.first, first.due <= now else { return nil }
-        entries.removeFirst()
-        return first.index
     }
 }

@@ -1,4 +1,7 @@
 import CSystemd
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Talks to systemd through `sd_notify` (a no-op when `NOTIFY_SOCKET` is unset).
 public struct ServiceNotifier: Sendable {
@@ -10,10 +13,18 @@ public struct ServiceNotifier: Sendable {
         watchdogInterval = sd_watchdog_enabled(0, &microseconds) > 0 ? .microseconds(Int64(microseconds)) : nil
     }
 
-    public func ready(status: String) { send("READY=1\nSTATUS=\(status)") }
+    public func ready(status: String? = nil) { send("READY=1" + (status.map { "\nSTATUS=\($0)" } ?? "")) }
     public func status(_ text: String) { send("STATUS=\(text)") }
     /// "Still alive", with the current status line.
     public func heartbeat(status: String) { send("WATCHDOG=1\nSTATUS=\(status)") }
+    /// Before a reload, which `ready(status:)` ends; systemd wants the
+    /// CLOCK_MONOTONIC time of the request.
+    public func reloading() {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        send("RELOADING=1\nMONOTONIC_USEC=\(UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000)")
+    }
+
     public func stopping() { send("STOPPING=1") }
 
     private func send(_ state: String) {

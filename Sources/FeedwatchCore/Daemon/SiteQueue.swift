@@ -1,0 +1,124 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The scheduler's bookkeeping, by site name: each site's syncer, its
+/// failures in a row, and when it is next due (one ordered queue, not a
+/// sleeping task per site).
+struct SiteQueue {
+    typealias Instant = ContinuousClock.Instant
+
+    private struct Site {
+        var syncer: SiteSyncer
+        var failuresInRow: Int
+    }
+
+    private var sites: [String: Site] = [:]
+    private var due = DueQueue()
+    /// Sites with a sync running: not in `due` until it finishes.
+    private var syncing: Set<String> = []
+
+    /// What a new set of syncers changed, by site name.
+    struct Changes: Equatable {
+        var added: [String] = []
+        var removed: [String] = []
+        var changed: [String] = []
+    }
+
+    var count: Int { sites.count }
+    var failing: Int { sites.values.count { $0.failuresInRow > 0 } }
+    var nextDue: Instant? { due.nextDue }
+
+    /// Makes `syncers` the sites to run. A site new to the queue waits out what
+    /// is left of its interval after its last recorded sync (`previous`), else
+    /// starts within a few seconds; a site no longer among `syncers` leaves the
+    /// queue (a sync of it already running finishes, its result ignored); a
+    /// changed site keeps its place unless a shorter interval brings it forward.
+    @discardableResult
+    mutating func replace(with syncers: [SiteSyncer], previous: [String: SiteStatus], now: Instant) -> Changes {
+        var changes = Changes()
+        let names = Set(syncers.map(\.site.name))
+        for name in sites.keys.sorted() where !names.contains(name) {
+            sites[name] = nil
+            due.remove(name)
+            changes.removed.append(name)
+        }
+        for syncer in syncers {
+            let name = syncer.site.name
+            guard let old = sites[name] else {
+                let status = previous[name]
+                sites[name] = Site(syncer: syncer, failuresInRow: status?.failuresInRow ?? 0)
+                changes.added.append(name)
+                // Back while its last sync still runs: queued when that finishes.
+                guard !syncing.contains(name) else { continue }
+                let spread = Duration.milliseconds(Int.random(in: 0..<min(5000, 250 * syncers.count)))
+                let wait = status?.nextPoll(interval: syncer.site.interval).map { Duration.seconds($0.timeIntervalSinceNow) }
+                due.insert(name, at: now + max(spread, wait ?? .zero))
+                continue
+            }
+            guard old.syncer.site != syncer.site else { continue }
+            sites[name]?.syncer = syncer
+            changes.changed.append(name)
+            if syncer.site.interval < old.syncer.site.interval, let at = due.remove(name) {
+                due.insert(name, at: min(at, now + SiteQueue.jittered(syncer.site.interval)))
+            }
+        }
+        return changes
+    }
+
+    /// The next site due at `now`, marked as syncing.
+    mutating func popDue(at now: Instant) -> SiteSyncer? {
+        guard let name = due.popDue(at: now), let site = sites[name] else { return nil }
+        syncing.insert(name)
+        return site.syncer
+    }
+
+    /// Queues a site again after its sync: at its interval, or after a
+    /// backoff when the sync failed.
+    mutating func finished(_ name: String, with result: SyncResult, now: Instant) {
+        syncing.remove(name)
+        guard let site = sites[name] else { return }
+        let interval = site.syncer.site.interval
+        if result.error == nil {
+            sites[name]?.failuresInRow = 0
+            due.insert(name, at: now + SiteQueue.jittered(interval))
+        } else {
+            let failures = site.failuresInRow + 1
+            sites[name]?.failuresInRow = failures
+            due.insert(name, at: now + Backoff.delay(failures: failures, interval: interval, retryAfter: result.retryAfter))
+        }
+    }
+
+    /// The interval ±5%, so sites configured alike drift apart instead of
+    /// polling in lockstep.
+    static func jittered(_ interval: Duration) -> Duration {
+        interval * Double.random(in: 0.95...1.05)
+    }
+}
+
+/// Site names ordered by the time they are due.
+struct DueQueue {
+    private var entries: [(due: ContinuousClock.Instant, name: String)] = []
+
+    var nextDue: ContinuousClock.Instant? { entries.first?.due }
+
+    mutating func insert(_ name: String, at due: ContinuousClock.Instant) {
+        let position = entries.firstIndex { $0.due > due } ?? entries.endIndex
+        entries.insert((due, name), at: position)
+    }
+
+    mutating func popDue(at now: ContinuousClock.Instant) -> String? {
+        guard let first = entries.first, first.due <= now else { return nil }
+        entries.removeFirst()
+        return first.name
+    }
+
+    /// Takes a site out of the queue; returns when it was due.
+    @discardableResult
+    mutating func remove(_ name: String) -> ContinuousClock.Instant? {
+        guard let position = entries.firstIndex(where: { $0.name == name }) else { return nil }
+        return entries.remove(at: position).due
+    }
+}

@@ -1,0 +1,81 @@
+import FeedwatchCore
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// The long-running part of `feedwatch run`: the scheduler, reloaded on
+/// SIGHUP, stopped by ServiceLifecycle's graceful shutdown (SIGTERM, SIGINT).
+struct DaemonService: Service {
+    let engine: Engine
+    let configurationPath: String
+    let logger: Logger
+
+    func run() async throws {
+        // Trapped before anything else: SIGHUP's default action ends the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let notifier = ServiceNotifier()
+        try await engine.reporter.flush()
+        let plan = engine.schedulerPlan(previous: try await engine.store.siteStatuses())
+        // systemd's watchdog gets three beats per period; the status line is
+        // refreshed every 10 s either way.
+        let heartbeat = Scheduler.Heartbeat(every: min(notifier.watchdogInterval.map { $0 / 3 } ?? .seconds(10), .seconds(10))) {
+            summary in notifier.heartbeat(status: Self.status(summary))
+        }
+        let scheduler = Scheduler(plan, heartbeat: heartbeat, logger: logger)
+        let (plans, planner) = AsyncStream.makeStream(of: Scheduler.Plan.self)
+        logger.info("watching \(plan.syncers.count) sites, database \(engine.store.path)")
+        notifier.ready(status: Self.status(SchedulerSummary(sites: plan.syncers.count, failing: 0, syncing: 0)))
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await scheduler.run(plans: plans) }
+                group.addTask {
+                    var engine = engine
+                    for await _ in hangups {
+                        engine = await reload(engine, into: planner, notifier: notifier)
+                    }
+                }
+                // The scheduler returns only when shutdown cancels it.
+                await group.next()
+                group.cancelAll()
+            }
+        }
+        notifier.stopping()
+    }
+
+    /// Reads the configuration file again. A valid one replaces the sites the
+    /// scheduler runs; an invalid one is reported problem by problem and the
+    /// running configuration stays.
+    private func reload(
+        _ engine: Engine, into planner: AsyncStream<Scheduler.Plan>.Continuation, notifier: ServiceNotifier
+    ) async -> Engine {
+        notifier.reloading()
+        defer { notifier.ready() }
+        logger.info("SIGHUP: reading \(configurationPath) again")
+        let configuration: Configuration
+        do {
+            configuration = try ConfigurationLoader.load(path: configurationPath)
+        } catch {
+            for line in error.lines { logger.error("\(line)") }
+            logger.error("""
+                \(configurationPath) was not reloaded: \(error.problems.count) \
+                \(error.problems.count == 1 ? "problem" : "problems"); still running the configuration loaded before
+                """)
+            return engine
+        }
+        let reconfigured = engine.reconfigured(configuration)
+        let previous: [SiteStatus]
+        do {
+            previous = try await engine.store.siteStatuses()
+        } catch {
+            logger.warning("\(error); sites added by the reload are polled at once")
+            previous = []
+        }
+        planner.yield(reconfigured.schedulerPlan(previous: previous))
+        return reconfigured
+    }
+
+    /// The line `systemctl status` shows, e.g. `42 sites, 1 failing, 3 syncing`.
+    static func status(_ summary: SchedulerSummary) -> String {
+        "\(summary.sites) \(summary.sites == 1 ? "site" : "sites"), \(summary.failing) failing, \(summary.syncing) syncing"
+    }
+}
