@@ -1,5 +1,6 @@
 import FakeWordPress
 import Foundation
+import GRDB
 import Glibc
 import Testing
 import TestSupport
@@ -32,6 +33,52 @@ import TestSupport
         let result = daemon.wait(timeout: 5)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(notify.receive(until: { $0.contains("STOPPING=1") }, timeout: 2).contains { $0.contains("STOPPING=1") })
+    }
+}
+
+@Suite struct StopTests {
+    /// SPEC §7: stopped within 5 s, transfers cancelled, the database consistent.
+    @Test func sigtermInTheMiddleOfALargeFirstSyncStopsWithinFiveSecondsAndLosesNothing() throws {
+        let server = try FakeWordPressServer()
+        defer { server.stop() }
+        let site = server.addSite(uniqueSiteName("cli-stop"))
+        site.addGeneratedPosts(1000)
+        // The first REST answers trickle in, so the signal arrives while a page is being received.
+        site.injectFault(.slowBody(bytesPerSecond: 40_000), times: 4)
+        let scratch = try TemporaryDirectory()
+        let config = try scratch.write("feedwatch.json", #"{"sites": [{"name": "\#(site.name)", "url": "\#(site.url)"}]}"#)
+        let database = scratch.file("feedwatch.db")
+        let notify = try NotifySocket(path: scratch.file("notify.sock"))
+        defer { notify.close() }
+        let daemon = try Binary.Running(["run", "--config", config, "--database", database],
+                                        environment: ["NOTIFY_SOCKET": notify.path])
+        #expect(notify.receive(until: { $0.contains("READY=1") }, timeout: 20).last?.contains("READY=1") == true)
+        let deadline = Date().addingTimeInterval(30)
+        while !server.requests.contains(where: { $0.target.contains("/wp/v2/posts") && $0.target.contains("page=2") }),
+              Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+
+        let signalled = Date()
+        kill(daemon.process.processIdentifier, SIGTERM)
+        let result = daemon.wait(timeout: 10)
+        let stoppedAfter = Date().timeIntervalSince(signalled)
+        #expect(stoppedAfter < 5, "stopped \(stoppedAfter) s after SIGTERM")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(notify.receive(until: { $0.contains("STOPPING=1") }, timeout: 2).last?.contains("STOPPING=1") == true)
+
+        let (integrity, stored) = try DatabaseQueue(path: database).read { db in
+            (try String.fetchOne(db, sql: "PRAGMA integrity_check"), try Int.fetchOne(db, sql: "SELECT count(*) FROM post") ?? -1)
+        }
+        #expect(integrity == "ok")
+        #expect((100..<1000).contains(stored) && stored % 100 == 0, "whole pages were committed, not a part of one: \(stored)")
+        #expect(try JournalReader.read(match: "FEEDWATCH_SITE=\(site.name)").isEmpty, "the baseline is reported once complete")
+
+        let poll = try Binary.run(["poll", "--config", config, "--database", database])
+        #expect(poll.status == 0, "\(poll.stderr)")
+        let entries = try JournalReader.entries(site: site.name)
+        #expect(entries.map { $0["FEEDWATCH_EVENT"] } == ["baseline"], "the interrupted first sync ends as one baseline")
+        #expect(entries.first?["FEEDWATCH_POST_COUNT"] == "1000")
     }
 }
 
