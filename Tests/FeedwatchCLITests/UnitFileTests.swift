@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `systemd/feedwatch.service` (SPEC §7): what systemd needs to run feedwatch
+/// as the daemon it is, sandboxed so that `systemd-analyze security` rates it
+/// OK, and free of anything `systemd-analyze verify` objects to.
+@Suite struct UnitFileTests {
+    private static let unit = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("systemd/feedwatch.service")
+
+    private func systemdAnalyze(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func theUnitDeclaresTheServiceContract() throws {
+        let lines = Set(try String(contentsOf: Self.unit, encoding: .utf8).split(separator: "\n").map(String.init))
+        for line in [
+            "Type=notify", "ExecReload=/bin/kill -HUP $MAINPID", "Restart=on-failure", "RestartPreventExitStatus=78",
+            "WatchdogSec=60s", "DynamicUser=yes", "StateDirectory=feedwatch",
+        ] {
+            #expect(lines.contains(line), "\(line) is missing")
+        }
+    }
+
+    @Test func systemdAnalyzeSecurityRatesTheSandboxAtMostTwo() throws {
+        let result = try systemdAnalyze(["security", "--offline=true", "--no-pager", Self.unit.path])
+        let overall = try #require(result.output.split(separator: "\n").first { $0.contains("Overall exposure level") },
+                                   "\(result.output)")
+        // "→ Overall exposure level for feedwatch.service: 1.1 OK 🙂"
+        let words = overall.split(separator: ":").last?.split(separator: " ") ?? []
+        let exposure = try #require(words.first.flatMap { Double($0) }, "\(overall)")
+        #expect(exposure <= 2.0, "\(overall)")
+        #expect(words.dropFirst().first == "OK", "\(overall)")
+    }
+
+    @Test func systemdAnalyzeVerifyFindsNothingToSay() throws {
+        // The installed unit runs /usr/local/bin/feedwatch; this one runs the
+        // binary under test, which verify checks is executable.
+        let scratch = try TemporaryDirectory()
+        let text = try String(contentsOf: Self.unit, encoding: .utf8)
+            .replacingOccurrences(of: "/usr/local/bin/feedwatch", with: Binary.url.path)
+        let copy = try scratch.write("feedwatch.service", text)
+        let result = try systemdAnalyze(["verify", "--man=no", copy])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.isEmpty, "warnings: \(result.output)")
+    }
+}
