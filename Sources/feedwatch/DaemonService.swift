@@ -18,13 +18,17 @@ struct DaemonService: Service {
         let plan = engine.schedulerPlan(previous: try await engine.store.siteStatuses())
         // systemd's watchdog gets three beats per period; the status line is
         // refreshed every 10 s either way.
+        let reporter = engine.reporter
         let heartbeat = Scheduler.Heartbeat(every: min(notifier.watchdogInterval.map { $0 / 3 } ?? .seconds(10), .seconds(10))) {
-            summary in notifier.heartbeat(status: Self.status(summary))
+            summary in
+            let changes = await reporter.changesReported(inLast: .seconds(3600))
+            notifier.heartbeat(status: Self.status(summary, changesInLastHour: changes))
         }
         let scheduler = Scheduler(plan, heartbeat: heartbeat, logger: logger)
         let (plans, planner) = AsyncStream.makeStream(of: Scheduler.Plan.self)
         logger.info("watching \(plan.syncers.count) sites, database \(engine.store.path)")
-        notifier.ready(status: Self.status(SchedulerSummary(sites: plan.syncers.count, failing: 0, syncing: 0)))
+        notifier.ready(status: Self.status(SchedulerSummary(sites: plan.syncers.count, failing: 0, syncing: 0),
+                                           changesInLastHour: 0))
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await scheduler.run(plans: plans) }
@@ -74,8 +78,10 @@ struct DaemonService: Service {
         return reconfigured
     }
 
-    /// The line `systemctl status` shows, e.g. `42 sites, 1 failing, 3 syncing`.
-    static func status(_ summary: SchedulerSummary) -> String {
-        "\(summary.sites) \(summary.sites == 1 ? "site" : "sites"), \(summary.failing) failing, \(summary.syncing) syncing"
+    /// The line `systemctl status` shows, e.g.
+    /// `42 sites, 1 failing, 3 syncing, 5 changes in the last hour`.
+    static func status(_ summary: SchedulerSummary, changesInLastHour changes: Int) -> String {
+        "\(summary.sites) \(summary.sites == 1 ? "site" : "sites"), \(summary.failing) failing, \(summary.syncing) syncing, "
+            + "\(changes) \(changes == 1 ? "change" : "changes") in the last hour"
     }
 }

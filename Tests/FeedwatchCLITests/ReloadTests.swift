@@ -101,7 +101,7 @@ import TestSupport
                        {"name": "other", "urll": "http://127.0.0.1:9/"}]}
             """)
         #expect(messages.last?.hasPrefix("READY=1") == true, "\(messages)")
-        #expect(daemon.nextStatus() == "1 site, 0 failing, 0 syncing")
+        #expect(daemon.nextStatus() == "1 site, 0 failing, 0 syncing, 0 changes in the last hour")
         server.clearRequests()
         #expect(Self.eventually(within: 15) { Self.listings(of: site, "posts", in: server) > 0 },
                 "the site is still polled every 10 s")
@@ -139,7 +139,7 @@ import TestSupport
         #expect(Self.eventually(within: 15) { Self.listings(of: changed, "pages", in: server) > 0 },
                 "the new interval (10 s instead of 1 h) and type apply to the changed site")
         #expect(Self.listings(of: removed, "posts", in: server) == 0, "the removed site is no longer polled")
-        #expect(daemon.nextStatus() == "2 sites, 0 failing, 0 syncing")
+        #expect(daemon.nextStatus() == "2 sites, 0 failing, 0 syncing, 0 changes in the last hour")
         let result = daemon.stop()
         #expect(result.status == 0)
         #expect(result.stderr.contains("now watching 2 sites: added \(added.name); removed \(removed.name); changed \(changed.name)"),

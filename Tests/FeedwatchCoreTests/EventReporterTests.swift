@@ -28,4 +28,24 @@ import TestSupport
         }
         #expect(try await store.unemittedEvents().isEmpty)
     }
+
+    @Test func theStatusLineCountsChangesToPostsNotBaselinesOrTouches() async throws {
+        let watched = try WatchedSite("reporter-changes")
+        let first = watched.site.addPost(title: "First", content: "<p>One.</p>")
+        let second = watched.site.addPost(title: "Second", content: "<p>Two.</p>")
+        #expect(await watched.sync() == nil)
+        let reporter = watched.engine.reporter
+        #expect(await reporter.changesReported(inLast: .seconds(3600)) == 0, "a baseline is no change")
+
+        watched.site.edit(first, title: "First, revised")
+        watched.site.edit(second)
+        _ = watched.site.addPost(title: "Third", content: "<p>Three.</p>")
+        #expect(await watched.sync() == nil)
+        let kinds = try JournalReader.entries(site: watched.name, atLeast: 4).compactMap { $0["FEEDWATCH_EVENT"] }
+        #expect(kinds.sorted() == ["baseline", "new", "revised", "touched"])
+        #expect(await reporter.changesReported(inLast: .seconds(3600)) == 2, "revised and new")
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(await reporter.changesReported(inLast: .milliseconds(10)) == 0, "older changes leave the window")
+        await watched.shutdown()
+    }
 }

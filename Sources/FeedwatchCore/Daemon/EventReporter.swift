@@ -14,7 +14,9 @@ public actor EventReporter {
     private let journal: JournalWriter
     private let logger: Logger
     /// The newest flush; each new one waits for it before reading the outbox.
-    private var lastFlush: Task<StoreError?, Never>?
+    private var lastFlush: Task<Drained, Never>?
+    /// When each change to a post was reported, oldest first, for the status line.
+    private var changeTimes: [ContinuousClock.Instant] = []
     private static let batchSize = 500
 
     public init(store: Store, journal: JournalWriter, logger: Logger) {
@@ -32,7 +34,17 @@ public actor EventReporter {
             return await Self.drain(store: store, journal: journal, logger: logger)
         }
         lastFlush = current
-        if let error = await current.value { throw error }
+        let drained = await current.value
+        changeTimes += drained.changeTimes
+        if let error = drained.error { throw error }
+    }
+
+    /// How many changes to posts (`EventKind.isChange`) this process reported
+    /// within the last `window`.
+    public func changesReported(inLast window: Duration) -> Int {
+        let cutoff = ContinuousClock.now - window
+        changeTimes.removeFirst(changeTimes.firstIndex { $0 >= cutoff } ?? changeTimes.count)
+        return changeTimes.count
     }
 
     /// Flushes when a transaction committed events, the common case after a write.
@@ -52,7 +64,8 @@ public actor EventReporter {
     /// Writes the outbox to the journal, marking each event reported as soon as
     /// it is written: a crash between the two can repeat at most that one entry
     /// (with the same `FEEDWATCH_EVENT_ID`), never lose one.
-    private static func drain(store: Store, journal: JournalWriter, logger: Logger) async -> StoreError? {
+    private static func drain(store: Store, journal: JournalWriter, logger: Logger) async -> Drained {
+        var drained = Drained()
         do {
             while true {
                 let pending = try await store.unemittedEvents(limit: batchSize)
@@ -64,15 +77,23 @@ public actor EventReporter {
                         try journal.write(event)
                     } catch {
                         logger.error("\(error); \(pending.count - index) events wait in the database for the next try")
-                        return nil
+                        return drained
                     }
+                    if event.kind.isChange { drained.changeTimes.append(.now) }
                     CrashPoint.afterEmit.reach()
                     try await store.markEmitted([item.id])
                 }
-                if pending.count < batchSize { return nil }
+                if pending.count < batchSize { return drained }
             }
         } catch {
-            return error
+            drained.error = error
+            return drained
         }
+    }
+
+    /// What one flush did.
+    private struct Drained: Sendable {
+        var error: StoreError?
+        var changeTimes: [ContinuousClock.Instant] = []
     }
 }

@@ -12,6 +12,15 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     case siteFailing = "site-failing"
     case siteRecovered = "site-recovered"
 
+    /// A change to a post, as opposed to a first sight (`baseline`), a bumped
+    /// date alone (`touched`) or a site's health.
+    public var isChange: Bool {
+        switch self {
+        case .new, .revised, .silentEdit, .deleted, .unpublished, .restored: true
+        case .touched, .baseline, .siteFailing, .siteRecovered: false
+        }
+    }
+
     /// syslog priority, as SPEC §4 gives it.
     public var priority: JournalPriority {
         switch self {
