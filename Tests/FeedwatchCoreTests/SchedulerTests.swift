@@ -84,3 +84,64 @@ import TestSupport
         #expect(try await listingsInFirstSecond(resuming: false) > 0, "without the record, the site is polled at once")
     }
 }
+
+@Suite struct SiteQueueTests {
+    private let engine: Engine
+    private let directory: TemporaryDirectory
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        engine = try Engine(configuration: Configuration(source: "test", sites: []),
+                            databasePath: directory.file("feedwatch.db"), environment: [:], logger: Logger(label: "test"))
+    }
+
+    private func syncer(_ name: String, interval: Duration = .seconds(600)) -> SiteSyncer {
+        var site = SiteConfiguration(name: name, url: "http://127.0.0.1:9/\(name)/")
+        site.interval = interval
+        return engine.syncer(for: site)
+    }
+
+    /// Every site due by `instant`, in due order.
+    private func drain(_ queue: inout SiteQueue, at instant: ContinuousClock.Instant) -> [String] {
+        var names: [String] = []
+        while let syncer = queue.popDue(at: instant) { names.append(syncer.site.name) }
+        return names
+    }
+
+    @Test func aNewSetAddsRemovesAndChangesSitesByName() {
+        let now = ContinuousClock.now
+        var queue = SiteQueue()
+        #expect(queue.replace(with: [syncer("a"), syncer("b")], previous: [:], now: now)
+            == SiteQueue.Changes(added: ["a", "b"]))
+        let changes = queue.replace(with: [syncer("b", interval: .seconds(60)), syncer("c")], previous: [:], now: now)
+        #expect(changes == SiteQueue.Changes(added: ["c"], removed: ["a"], changed: ["b"]))
+        #expect(queue.replace(with: [syncer("b", interval: .seconds(60)), syncer("c")], previous: [:], now: now)
+            == SiteQueue.Changes(), "the same set again changes nothing")
+        #expect(queue.count == 2)
+        #expect(drain(&queue, at: now + .seconds(10)).sorted() == ["b", "c"], "new sites start within seconds")
+    }
+
+    @Test func aShorterIntervalBringsAQueuedSiteForward() {
+        let now = ContinuousClock.now
+        var queue = SiteQueue()
+        queue.replace(with: [syncer("a", interval: .seconds(3600))], previous: [:], now: now)
+        _ = drain(&queue, at: now + .seconds(10))
+        queue.finished("a", with: SyncResult(error: nil), now: now + .seconds(10))
+        #expect(drain(&queue, at: now + .seconds(120)).isEmpty, "due in an hour")
+        queue.replace(with: [syncer("a", interval: .seconds(60))], previous: [:], now: now + .seconds(20))
+        #expect(drain(&queue, at: now + .seconds(84)) == ["a"], "due a minute (±5%) after the reload")
+    }
+
+    @Test func aSiteRemovedAndAddedBackWhileSyncingIsQueuedOnceItsSyncEnds() {
+        let now = ContinuousClock.now
+        var queue = SiteQueue()
+        queue.replace(with: [syncer("a")], previous: [:], now: now)
+        #expect(drain(&queue, at: now + .seconds(10)) == ["a"])
+        queue.replace(with: [], previous: [:], now: now + .seconds(11))
+        queue.replace(with: [syncer("a")], previous: [:], now: now + .seconds(12))
+        #expect(drain(&queue, at: now + .seconds(30)).isEmpty, "never two syncs of one site at once")
+        queue.finished("a", with: SyncResult(error: "timed out"), now: now + .seconds(13))
+        #expect(queue.failing == 1)
+        #expect(drain(&queue, at: now + .seconds(13 + 3600)) == ["a"], "queued again, once, after a backoff")
+    }
+}
