@@ -1,5 +1,6 @@
-# feedwatch — build, test, install.  `sudo make install` sets everything up;
-# `make test` runs the tests.  Both install the Debian packages they need.
+# feedwatch — build, test, install, package.  `sudo make install` sets
+# everything up; `make test` runs the tests; `make deb` builds a Debian package
+# and `make test-deb` checks it.  All of them install the Debian packages they need.
 
 PREFIX      ?= /usr/local
 DESTDIR     ?=
@@ -7,17 +8,35 @@ BINDIR      := $(PREFIX)/bin
 UNITDIR     ?= /lib/systemd/system
 CONFIG      ?= /etc/feedwatch.json
 CATALOGDIR  ?= /usr/lib/systemd/catalog
+MANDIR      ?= $(PREFIX)/share/man
 STATIC_SCRATCH := .build-static
 RELEASE_BIN := $(STATIC_SCRATCH)/release/feedwatch
+
+# The man page, generated from the argument parser (`make man`), dated by the
+# last commit so that it does not change from one day to the next.
+MAN_PAGE    := $(STATIC_SCRATCH)/man/feedwatch.1
+MAN_DATE    := $(shell git log -1 --format=%cs 2>/dev/null || date +%F)
+
+# The Debian package (`make deb`): its version is feedwatch's own, from
+# Sources/FeedwatchCore/FeedwatchVersion.swift; it is staged in DEB_ROOT.
+VERSION     := $(shell sed -n 's/.*static let string = "\(.*\)".*/\1/p' Sources/FeedwatchCore/FeedwatchVersion.swift)
+DEB_ARCH    := $(shell dpkg --print-architecture 2>/dev/null)
+DEB         := feedwatch_$(VERSION)_$(DEB_ARCH).deb
+DEB_BUILD   := $(STATIC_SCRATCH)/deb
+DEB_ROOT    := $(DEB_BUILD)/debian/feedwatch
+DEB_MAINTAINER ?= feedwatch maintainers <maintainers@users.noreply.r-seed-887280ba.example>
+DEB_DATE    := $(shell git log -1 --format=%aD 2>/dev/null || date -R)
 
 # Runtime and build dependencies (Debian names); the tests also need openssl
 # (a self-signed TLS server) and systemd's journald.
 DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libsystemd-dev systemd curl ca-certificates
 TEST_PACKAGES := openssl
+# `make deb` needs dpkg-shlibdeps.
+DEB_BUILD_PACKAGES := dpkg-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps install-packages build release install uninstall test journal benchmark history-benchmark clean
+.PHONY: all deps test-deps deb-deps install-packages build release man install uninstall deb test-deb test-system test journal benchmark history-benchmark clean
 
 all: build
 
@@ -26,6 +45,9 @@ deps:
 
 test-deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES) $(TEST_PACKAGES)"
+
+deb-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES) $(DEB_BUILD_PACKAGES)"
 
 install-packages:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -40,10 +62,23 @@ build: deps
 release: deps
 	swift build -c release --static-swift-stdlib --scratch-path $(STATIC_SCRATCH)
 
-install: release
+# The man page feedwatch.1 (and feedwatch.1.gz) from the current sources, by
+# swift-argument-parser's GenerateManual plugin, which builds the whole package
+# and then runs `feedwatch --experimental-dump-help`. It builds in debug
+# (quicker, and the options are the same) in the release build's scratch
+# directory, where debug and release do not disturb each other, and leaves
+# `.build` alone. The plugin writes into its own work directory, so it needs no
+# --allow-writing-to-package-directory. Read it with `man -l .build-static/man/feedwatch.1`.
+man: deps
+	swift package --scratch-path $(STATIC_SCRATCH) plugin generate-manual --configuration debug --date $(MAN_DATE)
+	install -D -m 0644 $(STATIC_SCRATCH)/plugins/GenerateManual/outputs/feedwatch/feedwatch.1 $(MAN_PAGE)
+	gzip -9nc $(MAN_PAGE) > $(MAN_PAGE).gz
+
+install: release man
 	install -D -s -m 0755 $(RELEASE_BIN) $(DESTDIR)$(BINDIR)/feedwatch
 	install -D -m 0644 systemd/feedwatch.service $(DESTDIR)$(UNITDIR)/feedwatch.service
 	install -D -m 0644 systemd/feedwatch.catalog $(DESTDIR)$(CATALOGDIR)/feedwatch.catalog
+	install -D -m 0644 $(MAN_PAGE).gz $(DESTDIR)$(MANDIR)/man1/feedwatch.1.gz
 	journalctl $(if $(DESTDIR),--root=$(DESTDIR)) --update-catalog
 	@if [ -e $(DESTDIR)$(CONFIG) ]; then \
 		echo "keeping the existing $(DESTDIR)$(CONFIG)"; \
@@ -62,8 +97,62 @@ install: release
 uninstall:
 	-@[ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ] && systemctl disable --now feedwatch
 	rm -f $(DESTDIR)$(BINDIR)/feedwatch $(DESTDIR)$(UNITDIR)/feedwatch.service $(DESTDIR)$(CATALOGDIR)/feedwatch.catalog
+	rm -f $(DESTDIR)$(MANDIR)/man1/feedwatch.1.gz
 	-journalctl $(if $(DESTDIR),--root=$(DESTDIR)) --update-catalog
 	@echo "kept $(CONFIG) and /var/lib/feedwatch (the history); remove them by hand if you want them gone"
+
+# The Debian package $(DEB), for /usr rather than /usr/local: the
+# stripped release binary as /usr/bin/feedwatch; the unit, its ExecStart
+# rewritten to /usr/bin; the journal catalog; the man page; /etc/feedwatch.json
+# as a conffile; the copyright file and maintainer scripts of packaging/deb,
+# and a one-entry changelog naming the commit it was built from.
+# Depends is what dpkg-shlibdeps finds the binary linked to.
+deb: deb-deps release man
+	@v=$$($(RELEASE_BIN) --version); [ "$$v" = "$(VERSION)" ] || { echo "$(RELEASE_BIN) --version says $$v, FeedwatchVersion.swift $(VERSION)"; exit 1; }
+	rm -rf $(DEB_BUILD)
+	install -d $(DEB_ROOT)/DEBIAN $(DEB_ROOT)/usr/bin $(DEB_ROOT)/lib/systemd/system $(DEB_ROOT)/usr/lib/systemd/catalog \
+		$(DEB_ROOT)/usr/share/man/man1 $(DEB_ROOT)/usr/share/doc/feedwatch $(DEB_ROOT)/etc
+	install -s -m 0755 $(RELEASE_BIN) $(DEB_ROOT)/usr/bin/feedwatch
+	sed 's|/usr/local/bin/|/usr/bin/|g' systemd/feedwatch.service > $(DEB_ROOT)/lib/systemd/system/feedwatch.service
+	@grep -q '^ExecStart=/usr/bin/feedwatch ' $(DEB_ROOT)/lib/systemd/system/feedwatch.service && \
+		! grep -n /usr/local $(DEB_ROOT)/lib/systemd/system/feedwatch.service || { echo "the packaged unit must run /usr/bin/feedwatch"; exit 1; }
+	install -m 0644 systemd/feedwatch.catalog $(DEB_ROOT)/usr/lib/systemd/catalog/feedwatch.catalog
+	install -m 0644 $(MAN_PAGE).gz $(DEB_ROOT)/usr/share/man/man1/feedwatch.1.gz
+	install -m 0644 etc/feedwatch.json $(DEB_ROOT)/etc/feedwatch.json
+	install -m 0644 packaging/deb/copyright $(DEB_ROOT)/usr/share/doc/feedwatch/copyright
+	printf 'feedwatch (%s) unstable; urgency=medium\n\n  * Built by make deb from %s.\n\n -- %s  %s\n' \
+		'$(VERSION)' "$$(git describe --always --dirty 2>/dev/null || echo 'a source tree')" '$(DEB_MAINTAINER)' '$(DEB_DATE)' \
+		| gzip -9n > $(DEB_ROOT)/usr/share/doc/feedwatch/changelog.gz
+	install -m 0755 packaging/deb/postinst packaging/deb/prerm packaging/deb/postrm $(DEB_ROOT)/DEBIAN/
+	echo /etc/feedwatch.json > $(DEB_ROOT)/DEBIAN/conffiles
+	cd $(DEB_ROOT) && find . -type f ! -path './DEBIAN/*' ! -path './etc/*' -printf '%P\0' | LC_ALL=C sort -z | xargs -0 md5sum > DEBIAN/md5sums
+	touch $(DEB_BUILD)/debian/control  # dpkg-shlibdeps wants a source tree: debian/control, the package in debian/feedwatch
+	depends=$$(cd $(DEB_BUILD) && dpkg-shlibdeps -O debian/feedwatch/usr/bin/feedwatch | sed -n 's/^shlibs:Depends=//p'); \
+	[ -n "$$depends" ] || { echo "dpkg-shlibdeps found no dependencies"; exit 1; }; \
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@ARCH@|$(DEB_ARCH)|' -e 's|@MAINTAINER@|$(DEB_MAINTAINER)|' \
+		-e "s|@INSTALLED_SIZE@|$$(du -sk --exclude=DEBIAN $(DEB_ROOT) | cut -f1)|" -e "s|@DEPENDS@|$$depends|" \
+		packaging/deb/control.in > $(DEB_ROOT)/DEBIAN/control
+	chmod 0644 $(DEB_ROOT)/lib/systemd/system/feedwatch.service $(DEB_ROOT)/usr/share/doc/feedwatch/changelog.gz $(DEB_ROOT)/DEBIAN/control $(DEB_ROOT)/DEBIAN/conffiles $(DEB_ROOT)/DEBIAN/md5sums
+	find $(DEB_ROOT) -type d -exec chmod 0755 {} +
+	dpkg-deb --root-owner-group --build $(DEB_ROOT) $(DEB)
+	@dpkg-deb --field $(DEB) Package Version Architecture Depends Installed-Size; ls -l $(DEB)
+
+# Checks the package: contents, Depends, an install into a scratch root with
+# its maintainer scripts, the installed binary, remove and purge (.ci/check-deb).
+test-deb: deb
+	.ci/check-deb $(DEB)
+
+# The system test: the package installed, reloaded, stopped, removed and purged
+# under a real systemd, in a systemd-nspawn container with a fake WordPress site
+# served from here (Tests/System/run.sh; needs root). On a machine that cannot
+# boot a container nothing is tested, and that fails too unless ALLOW_NO_CONTAINER=1.
+test-system: deb
+	@$(MAKE) --no-print-directory install-packages PACKAGES="systemd-container debootstrap"
+	swift build --product fake-farm
+	@Tests/System/run.sh $(DEB) .build/debug/fake-farm; status=$$?; \
+	if [ $$status = 2 ] && [ -n "$(ALLOW_NO_CONTAINER)" ]; then \
+		echo "ALLOW_NO_CONTAINER is set: carrying on without the system test"; exit 0; \
+	fi; exit $$status
 
 # Starts systemd-journald when no journal is listening (machines without
 # systemd as PID 1), so the tests can read their events back.
@@ -101,4 +190,5 @@ history-benchmark: deps
 
 clean:
 	swift package clean
-	rm -rf $(STATIC_SCRATCH)
+	rm -rf $(STATIC_SCRATCH) .build-system
+	rm -f feedwatch_*.deb

@@ -26,7 +26,8 @@ struct DaemonService: Service {
         }
         let scheduler = Scheduler(plan, heartbeat: heartbeat, logger: logger)
         let (plans, planner) = AsyncStream.makeStream(of: Scheduler.Plan.self)
-        logger.info("watching \(plan.syncers.count) sites, database \(engine.store.path)")
+        let sites = plan.syncers.count
+        logger.info("watching \(sites) \(sites == 1 ? "site" : "sites"), database \(engine.store.path)")
         notifier.ready(status: Self.status(SchedulerSummary(sites: plan.syncers.count, failing: 0, syncing: 0),
                                            changesInLastHour: 0))
         await cancelWhenGracefulShutdown {

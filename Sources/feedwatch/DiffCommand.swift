@@ -7,7 +7,7 @@ struct DiffCommand: AsyncParsableCommand {
         abstract: "Show what changed between two stored versions of a post (default: the last two).",
         discussion: """
             Title, content and excerpt are reduced from HTML to readable text and shown as a unified diff; \
-            the other tracked fields that changed are shown as before → after.
+            the other tracked fields that changed are shown as before -> after.
             """)
 
     @OptionGroup var options: GlobalOptions

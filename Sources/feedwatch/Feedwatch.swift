@@ -8,7 +8,7 @@ struct Feedwatch: AsyncParsableCommand {
         commandName: "feedwatch",
         abstract: "Watch WordPress sites for published, revised and silently edited posts.",
         discussion: """
-            Events go to the systemd journal: journalctl -u feedwatch FEEDWATCH_EVENT=revised
+            Events go to the systemd journal (journalctl -u feedwatch FEEDWATCH_EVENT=revised).
             Exit codes: 0 success, 1 failure, 64 usage, 78 configuration error.
             """,
         version: FeedwatchVersion.string,

@@ -1,0 +1,47 @@
+#!/bin/bash
+# The system test (`make test-system`): feedwatch's Debian package under a real
+# systemd. Boots a minimal Debian in a systemd-nspawn container (systemd as
+# PID 1, sharing this machine's network), serves a fake WordPress site on
+# 127.0.0.1 here, and runs inside.sh in the container against the package.
+#
+#   run.sh DEB FAKE_FARM
+#
+# Needs root, systemd-container and debootstrap; the container's tree is made
+# once into .build-system/root (about 170 MB) and reused, every boot writing to
+# a tmpfs overlay so that the tree stays pristine. Exit status: 0 when every
+# check passed; 1 when one failed; 2 when this machine cannot boot a container
+# (nothing of feedwatch was tested then, and the message says why).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DEB=$(realpath "$1")
+FARM=$(realpath "$2")
+WORK=$PWD/.build-system
+mkdir -p "$WORK"
+[ -d "$WORK/root" ] || Tests/System/make-root.sh "$WORK/root"
+
+# One fake WordPress site with five posts, until this script ends.
+rm -f "$WORK/farm.in"
+mkfifo "$WORK/farm.in"
+exec 4<>"$WORK/farm.in"
+"$FARM" 1 5 <"$WORK/farm.in" >"$WORK/farm.out" 2>&1 &
+farm=$!
+trap 'echo quit >&4; kill $farm 2>/dev/null || true; rm -f "$WORK/farm.in"' EXIT
+for _ in $(seq 1 100); do grep -q '^READY' "$WORK/farm.out" && break; sleep 0.1; done
+read -r _ site url < <(grep '^SITE ' "$WORK/farm.out")
+[ -n "${url:-}" ] || { echo "the fake WordPress site did not start:"; cat "$WORK/farm.out"; exit 1; }
+echo "fake WordPress site $site at $url"
+printf '{"sites": [{"name": "%s", "url": "%s", "interval": "10s"}]}\n' "$site" "$url" >"$WORK/feedwatch.json"
+
+set +e
+ROOT=$WORK/root LOGDIR=$WORK/logs NAME=feedwatch-system-$$ BOOT_TIMEOUT=90 CMD_TIMEOUT=300 \
+NSPAWN_ARGS="--bind-ro=$DEB:/srv/feedwatch.deb --bind-ro=$WORK/feedwatch.json:/srv/feedwatch.json --bind-ro=$PWD/Tests/System/inside.sh:/srv/inside.sh" \
+    Tests/System/boot-and-run.sh /srv/inside.sh /srv/feedwatch.deb /srv/feedwatch.json "$site"
+rc=$?
+set -e
+case $rc in
+0) echo "system test passed" ;;
+90 | 91)
+    echo "system test NOT RUN: this machine could not boot a systemd container (boot-and-run.sh exit $rc; console log in $WORK/logs)"
+    exit 2 ;;
+*) echo "system test FAILED (exit $rc)"; exit 1 ;;
+esac
