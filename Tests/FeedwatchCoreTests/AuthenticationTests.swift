@@ -42,7 +42,7 @@ import TestSupport
     /// A local-environment site (where WordPress accepts application passwords
     /// over http) with a draft, and feedwatch's password written to a file.
     private func watched(
-        password: String, secret: @escaping (TemporaryDirectory) throws -> SiteAuthentication.Secret,
+        password: String, secret: @escaping (TemporaryDirectory) throws -> SecretSource,
         environment: @escaping (TemporaryDirectory) -> [String: String] = { _ in [:] }, logger: Logger = Logger(label: "test")
     ) throws -> WatchedSite {
         try WatchedSite("auth", environment: environment, logger: logger, configure: { configuration, site, directory in
@@ -104,6 +104,15 @@ import TestSupport
         let error = try #require(await engine.syncer(for: site).sync().error)
         #expect(error.hasPrefix("http://intranet.example.invalid/: refusing to send the application password over plain http"))
         await engine.shutdown()
+    }
+
+    @Test(arguments: [
+        ("http://127.0.0.1:8080/", true), ("http://127.1.2.3/", true), ("http://localhost/", true),
+        ("http://[::1]:80/", true), ("http://127.example.org/", false), ("http://127.0.0.1.example.org/", false),
+        ("http://128.0.0.1/", false), ("http://127.0.0.256/", false), ("https://example.org/", false),
+    ])
+    func onlyThisMachinesOwnAddressesCountAsLoopback(url: String, isLoopback: Bool) {
+        #expect(Loopback.isHost(of: url) == isLoopback, "\(url)")
     }
 
     @Test func everyAuthenticatedRequestRefusesPlainHTTPToAnotherHost() async throws {

@@ -7,15 +7,18 @@ public struct Configuration: Sendable, Equatable {
     public var databasePath: String?
     /// `defaults.concurrency`: how many sites are synced at once, at most.
     public var concurrency: Int
+    /// `notify[]`: channels besides the journal.
+    public var notify: [NotifyChannel]
 
     public static let defaultConcurrency = 16
 
     public init(source: String, sites: [SiteConfiguration], databasePath: String? = nil,
-                concurrency: Int = defaultConcurrency) {
+                concurrency: Int = defaultConcurrency, notify: [NotifyChannel] = []) {
         self.source = source
         self.sites = sites
         self.databasePath = databasePath
         self.concurrency = concurrency
+        self.notify = notify
     }
 
     /// The database path when neither `--database` nor the file names one:

@@ -9,13 +9,10 @@ import Foundation
 struct ConfigurationValidator {
     private(set) var problems: [ConfigurationError.Problem] = []
 
-    private static let topLevelKeys = ["defaults", "sites", "database", "notify"]
+    static let topLevelKeys = ["defaults", "sites", "database", "notify"]
     private static let sharedSiteKeys = ["interval", "types", "timeout", "reconcile", "verify", "auth", "ignore", "enabled"]
     private static let siteKeys = ["name", "url"] + sharedSiteKeys
     private static let defaultsKeys = sharedSiteKeys + ["concurrency"]
-    /// Keys of the product contract that this version does not implement yet. They
-    /// are refused, not ignored, so nobody believes a webhook is called when it is not.
-    private static let plannedKeys: Set<String> = ["notify"]
     private static let authKeys = ["username", "passwordFile", "credential"]
 
     mutating func validate(_ document: JSONValue, source: String) -> Configuration? {
@@ -41,7 +38,9 @@ struct ConfigurationValidator {
         case let other?:
             report("sites", "expected a list of sites, found \(other.kindDescription)")
         }
-        return Configuration(source: source, sites: sites, databasePath: databasePath, concurrency: concurrency)
+        let notify = top["notify"].map { validateNotify($0, siteNames: Set(sites.map(\.name))) } ?? []
+        return Configuration(source: source, sites: sites, databasePath: databasePath, concurrency: concurrency,
+                             notify: notify)
     }
 
     private mutating func validateSites(_ entries: [JSONValue], defaults: SiteConfiguration) -> [SiteConfiguration] {
@@ -145,7 +144,7 @@ struct ConfigurationValidator {
         return text.hasSuffix("/") ? text : text + "/"
     }
 
-    private mutating func validateName(_ value: JSONValue, at path: String) -> String? {
+    mutating func validateName(_ value: JSONValue, at path: String) -> String? {
         guard case .string(let name) = value else {
             report(path, "expected a string, found \(value.kindDescription)")
             return nil
@@ -157,7 +156,7 @@ struct ConfigurationValidator {
         return name
     }
 
-    private mutating func validateDuration(_ value: JSONValue, at path: String) -> Duration? {
+    mutating func validateDuration(_ value: JSONValue, at path: String) -> Duration? {
         switch value {
         case .string(let text):
             if let duration = DurationText.parse(text) { return duration }
@@ -207,7 +206,7 @@ struct ConfigurationValidator {
         return nil
     }
 
-    private mutating func validatePositiveDuration(_ value: JSONValue, at path: String) -> Duration? {
+    mutating func validatePositiveDuration(_ value: JSONValue, at path: String) -> Duration? {
         guard let duration = validateDuration(value, at: path) else { return nil }
         guard duration > .zero else {
             report(path, "must be longer than 0s")
@@ -266,7 +265,7 @@ struct ConfigurationValidator {
         return path
     }
 
-    private mutating func strings(_ value: JSONValue, at path: String, describing: String) -> [String]? {
+    mutating func strings(_ value: JSONValue, at path: String, describing: String) -> [String]? {
         guard case .array(let elements) = value else {
             report(path, "expected a list of \(describing), found \(value.kindDescription)")
             return nil
@@ -284,7 +283,7 @@ struct ConfigurationValidator {
 
     /// The members of an object, keyed by name, after reporting duplicate,
     /// unknown and not-yet-supported keys.
-    private mutating func members(
+    mutating func members(
         of value: JSONValue, at path: String, expected: String, allowedKeys: [String] = topLevelKeys
     ) -> [String: JSONValue]? {
         guard case .object(let list) = value else {
@@ -296,8 +295,6 @@ struct ConfigurationValidator {
             let memberPath = path.isEmpty ? member.key : "\(path).\(member.key)"
             if result[member.key] != nil {
                 report(memberPath, "appears more than once; keep one")
-            } else if Self.plannedKeys.contains(member.key) {
-                report(memberPath, "is not supported by this version of feedwatch yet; remove it")
             } else if !allowedKeys.contains(member.key) {
                 let hint = KeySuggestion.closest(to: member.key, among: allowedKeys).map { " (did you mean \"\($0)\"?)" } ?? ""
                 report(memberPath, "unknown key\(hint)")
@@ -308,11 +305,11 @@ struct ConfigurationValidator {
         return result
     }
 
-    private mutating func report(_ path: String, _ message: String) {
+    mutating func report(_ path: String, _ message: String) {
         problems.append(.init(path: path, message: message))
     }
 
-    private func render(_ value: JSONValue) -> String {
+    func render(_ value: JSONValue) -> String {
         switch value {
         case .string(let text): "\"\(text)\""
         case .number(let text): text

@@ -2,17 +2,11 @@
 /// the secret is read from a file when a sync starts, so a rotated password is
 /// picked up without a restart.
 public struct SiteAuthentication: Sendable, Equatable {
-    public enum Secret: Sendable, Equatable {
-        /// `passwordFile`: an absolute path.
-        case file(String)
-        /// `credential`: a file in `$CREDENTIALS_DIRECTORY`, as systemd's `LoadCredential=` provides.
-        case credential(String)
-    }
-
     public var username: String
-    public var secret: Secret
+    /// `passwordFile` or `credential`.
+    public var secret: SecretSource
 
-    public init(username: String, secret: Secret) {
+    public init(username: String, secret: SecretSource) {
         self.username = username
         self.secret = secret
     }

@@ -136,13 +136,7 @@ public struct WordPressClient: Sendable {
     /// Whether an application password may be sent to `url`: over https, or
     /// to this machine, where plain http exposes it to no network.
     static func mayCarryPassword(_ url: String) -> Bool {
-        url.hasPrefix("https:") || isLoopback(url)
-    }
-
-    /// Whether a URL's host is this machine (127.0.0.0/8, ::1, localhost).
-    static func isLoopback(_ url: String) -> Bool {
-        guard let host = URLComponents(string: url)?.host?.lowercased() else { return false }
-        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        url.hasPrefix("https:") || Loopback.isHost(of: url)
     }
 
     static func indexLink(in headerValues: [String]) -> String? {

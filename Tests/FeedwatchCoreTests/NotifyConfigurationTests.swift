@@ -1,0 +1,108 @@
+@testable import FeedwatchCore
+import Testing
+
+/// `notify[]` (SPEC §2) is checked as precisely as the rest of the file.
+@Suite struct NotifyConfigurationTests {
+    private static let sites = #""sites": [{"name": "news", "url": "https://news.example.org/"}, {"name": "blog", "url": "https://blog.example.org/"}]"#
+
+    /// The problems with `notify` set to `channels`, without the line saying
+    /// that delivery is not there yet.
+    private func problems(_ channels: String) -> [String] {
+        do {
+            _ = try ConfigurationLoader.parse(Array("{\(Self.sites), \"notify\": \(channels)}".utf8), source: "/etc/feedwatch.json")
+            return []
+        } catch {
+            return error.lines.filter { !$0.contains("does not deliver notifications yet") }
+        }
+    }
+
+    /// The channels of a valid `notify` list.
+    private func channels(_ channels: String) throws -> [NotifyChannel] {
+        var validator = ConfigurationValidator()
+        let document = try JSONParser.parse(Array("{\(Self.sites), \"notify\": \(channels)}".utf8))
+        let configuration = validator.validate(document, source: "test")
+        #expect(validator.problems.map(\.path) == ["notify"], "only the not-delivered-yet line: \(validator.problems)")
+        return configuration?.notify ?? []
+    }
+
+    @Test func validChannelsGetTheirDefaultsAndFilters() throws {
+        let read = try channels("""
+            [{"webhook": "https://hooks.example.org/feedwatch", "secretFile": "/etc/feedwatch/hook.secret",
+              "events": ["revised", "silent-edit", "deleted"]},
+             {"command": ["/usr/local/bin/on-change", "--quiet"], "timeout": "10s", "sites": ["blog"], "name": "script"},
+             {"webhook": "http://127.0.0.1:9000/hook", "credential": "hook.secret", "maxAge": "2h"}]
+            """)
+        #expect(read.count == 3)
+        #expect(read[0] == NotifyChannel(name: "hooks.example.org",
+                                         target: .webhook(url: "https://hooks.example.org/feedwatch",
+                                                          secret: .file("/etc/feedwatch/hook.secret")),
+                                         events: [.revised, .silentEdit, .deleted]))
+        #expect(read[1].name == "script")
+        #expect(read[1].target == .command(arguments: ["/usr/local/bin/on-change", "--quiet"]))
+        #expect(read[1].timeout == .seconds(10))
+        #expect(read[1].events == NotifyChannel.defaultEvents)
+        #expect(read[1].wants(.revised, site: "blog") && !read[1].wants(.revised, site: "news"))
+        #expect(!read[0].wants(.new, site: "news"), "new is not among its events")
+        #expect(read[2].target == .webhook(url: "http://127.0.0.1:9000/hook", secret: .credential("hook.secret")))
+        #expect(read[2].maxAge == .seconds(7200) && read[2].timeout == .seconds(30))
+    }
+
+    @Test func aValidListIsStillRefusedUntilDeliveryExists() {
+        do {
+            _ = try ConfigurationLoader.parse(Array("{\(Self.sites), \"notify\": [{\"command\": [\"/bin/true\"]}]}".utf8),
+                                              source: "/etc/feedwatch.json")
+            Issue.record("a channel that would never be called must not pass silently")
+        } catch {
+            #expect(error.lines == ["/etc/feedwatch.json: notify: is valid, but this version of feedwatch does not deliver "
+                + "notifications yet; remove it (every event is in the journal: journalctl -u feedwatch)"])
+        }
+    }
+
+    @Test func plainHTTPToAnotherHostNeedsAllowInsecure() {
+        #expect(problems(#"[{"webhook": "http://hooks.example.org/x"}]"#) == [
+            #"/etc/feedwatch.json: notify[0].webhook: "http://hooks.example.org/x" would send events unencrypted over the network; use https, or set "allowInsecure": true if that is really meant"#,
+        ])
+        #expect(problems(#"[{"webhook": "http://hooks.example.org/x", "allowInsecure": true}]"#).isEmpty)
+        #expect(problems(#"[{"webhook": "http://127.0.0.1:8080/x"}]"#).isEmpty, "loopback is not the network")
+        #expect(problems(#"[{"webhook": "http://127.evil.example/x"}]"#).count == 1, "a name is not an address")
+    }
+
+    @Test func everyMistakeInAChannelIsReportedWithItsPath() {
+        let lines = problems("""
+            [{"webhook": "ftp://hooks.example.org/"},
+             {"command": "/usr/local/bin/on-change"},
+             {"command": ["on-change"], "secretFile": "/x"},
+             {"webhook": "https://a.example/", "command": ["/bin/true"]},
+             {"webhok": "https://a.example/"},
+             {"webhook": "https://a.example/", "events": ["revized", "everything"], "sites": ["nws"], "timeout": "0s"},
+             {"webhook": "https://a.example/", "secretFile": "hook.secret", "allowInsecure": "yes"},
+             {"command": []},
+             "https://a.example/"]
+            """)
+        #expect(lines == [
+            #"/etc/feedwatch.json: notify[0].webhook: "ftp://hooks.example.org/" is not an http or https URL, such as "https://hooks.example.org/feedwatch""#,
+            "/etc/feedwatch.json: notify[1].command: expected a list of the program and its arguments, such as [\"/usr/local/bin/on-change\"], found a string",
+            #"/etc/feedwatch.json: notify[2].command[0]: "on-change" must be an absolute path (commands run without a shell or PATH)"#,
+            "/etc/feedwatch.json: notify[2].secretFile: applies to a webhook only",
+            #"/etc/feedwatch.json: notify[3]: give either "webhook" or "command", not both: make two channels"#,
+            #"/etc/feedwatch.json: notify[4].webhok: unknown key (did you mean "webhook"?)"#,
+            #"/etc/feedwatch.json: notify[4]: missing "webhook" (a URL to POST each event to) or "command" (a program to run for each event)"#,
+            #"/etc/feedwatch.json: notify[5].events[0]: "revized" is not an event kind (did you mean "revised"?)"#,
+            #"/etc/feedwatch.json: notify[5].events[1]: "everything" is not an event kind (one of new, revised, silent-edit, touched, deleted, unpublished, restored, baseline, site-failing, site-recovered)"#,
+            #"/etc/feedwatch.json: notify[5].sites[0]: no site named "nws" in "sites" (did you mean "news"?)"#,
+            "/etc/feedwatch.json: notify[5].timeout: must be longer than 0s",
+            "/etc/feedwatch.json: notify[6].allowInsecure: expected true or false, found a string",
+            #"/etc/feedwatch.json: notify[6].secretFile: "hook.secret" must be an absolute path"#,
+            #"/etc/feedwatch.json: notify[7].command: is empty; give the program to run, such as ["/usr/local/bin/on-change"]"#,
+            #"/etc/feedwatch.json: notify[8]: expected an object with a "webhook" or a "command", found a string"#,
+        ])
+    }
+
+    @Test func twoChannelsMayNotShareAName() {
+        #expect(problems(#"[{"webhook": "https://hooks.example.org/a"}, {"webhook": "https://hooks.example.org/b"}]"#) == [
+            #"/etc/feedwatch.json: notify[1]: "hooks.example.org" is already the name of notify[0]; give each channel its own "name""#,
+        ])
+        #expect(problems(#"[{"webhook": "https://hooks.example.org/a"}, {"webhook": "https://hooks.example.org/b", "name": "second"}]"#)
+            .isEmpty)
+    }
+}
