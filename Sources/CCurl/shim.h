@@ -24,6 +24,11 @@ static inline CURLcode feedwatch_easy_setopt_string(CURL *h, CURLoption o, const
 static inline CURLcode feedwatch_easy_setopt_pointer(CURL *h, CURLoption o, void *v) {
     return curl_easy_setopt(h, o, v);
 }
+// For CURLOPT_COPYPOSTFIELDS: bytes libcurl copies, not a C string. Set
+// CURLOPT_POSTFIELDSIZE_LARGE first, or libcurl measures them with strlen().
+static inline CURLcode feedwatch_easy_setopt_bytes(CURL *h, CURLoption o, const void *v) {
+    return curl_easy_setopt(h, o, v);
+}
 static inline CURLcode feedwatch_easy_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) {
     return curl_easy_setopt(h, o, v);
 }

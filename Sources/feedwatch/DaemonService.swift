@@ -26,6 +26,7 @@ struct DaemonService: Service {
         }
         let scheduler = Scheduler(plan, heartbeat: heartbeat, logger: logger)
         let (plans, planner) = AsyncStream.makeStream(of: Scheduler.Plan.self)
+        let (dispatchers, redispatch) = AsyncStream.makeStream(of: NotificationDispatcher.self)
         let sites = plan.syncers.count
         logger.info("watching \(sites) \(sites == 1 ? "site" : "sites"), database \(engine.store.path)")
         notifier.ready(status: Self.status(SchedulerSummary(sites: plan.syncers.count, failing: 0, syncing: 0),
@@ -33,10 +34,13 @@ struct DaemonService: Service {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await scheduler.run(plans: plans) }
+                group.addTask { await Self.deliver(first: engine.dispatcher(), then: dispatchers) }
                 group.addTask {
                     var engine = engine
                     for await _ in hangups {
-                        engine = await reload(engine, into: planner, notifier: notifier)
+                        guard let reloaded = await reload(engine, into: planner, notifier: notifier) else { continue }
+                        engine = reloaded
+                        redispatch.yield(reloaded.dispatcher())
                     }
                 }
                 // The scheduler returns only when shutdown cancels it.
@@ -49,10 +53,10 @@ struct DaemonService: Service {
 
     /// Reads the configuration file again. A valid one replaces the sites the
     /// scheduler runs; an invalid one is reported problem by problem and the
-    /// running configuration stays.
+    /// running configuration stays (`nil`).
     private func reload(
         _ engine: Engine, into planner: AsyncStream<Scheduler.Plan>.Continuation, notifier: ServiceNotifier
-    ) async -> Engine {
+    ) async -> Engine? {
         notifier.reloading()
         defer { notifier.ready() }
         logger.info("SIGHUP: reading \(configurationPath) again")
@@ -65,9 +69,9 @@ struct DaemonService: Service {
                 \(configurationPath) was not reloaded: \(error.problems.count) \
                 \(error.problems.count == 1 ? "problem" : "problems"); still running the configuration loaded before
                 """)
-            return engine
+            return nil
         }
-        let reconfigured = engine.reconfigured(configuration)
+        let reconfigured = await engine.reconfigured(configuration)
         let previous: [SiteStatus]
         do {
             previous = try await engine.store.siteStatuses()
@@ -77,6 +81,20 @@ struct DaemonService: Service {
         }
         planner.yield(reconfigured.schedulerPlan(previous: previous))
         return reconfigured
+    }
+
+    /// Runs `first`, then each dispatcher of `next` in place of the one before
+    /// (a reload): a delivery cut short is sent again by its successor.
+    private static func deliver(first: NotificationDispatcher, then next: AsyncStream<NotificationDispatcher>) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await first.run() }
+            for await dispatcher in next {
+                group.cancelAll()
+                await group.waitForAll()
+                group.addTask { await dispatcher.run() }
+            }
+            group.cancelAll()
+        }
     }
 
     /// The line `systemctl status` shows, e.g.

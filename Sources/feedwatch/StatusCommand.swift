@@ -5,7 +5,8 @@ import Foundation
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show each site's health: posts tracked, last success, last error, failures in a row, next poll.")
+        abstract: "Show each site's health: posts tracked, last success, last error, failures in a row, next poll; "
+            + "and each notify channel's backlog, last success and last error.")
 
     @OptionGroup var options: GlobalOptions
 
@@ -27,29 +28,75 @@ struct StatusCommand: AsyncParsableCommand {
         var nextPoll: Date?
     }
 
+    /// One `notify[]` channel as `status` reports it.
+    struct ChannelRow: Encodable {
+        var name: String
+        /// The webhook's URL or the command's program.
+        var target: String
+        /// Events waiting for the channel.
+        var backlog: Int
+        var oldestWaiting: Date?
+        var lastSuccess: Date?
+        var lastError: String?
+        var lastErrorAt: Date?
+    }
+
+    /// What `--json` prints.
+    struct Report: Encodable {
+        var sites: [Row]
+        var channels: [ChannelRow]
+    }
+
     func run() async throws {
         let configuration = try options.loadConfiguration()
         let path = options.databasePath(configuration)
         var stored: [SiteStatus] = []
+        var channels = configuration.notify.map { ChannelStatus(name: $0.name) }
         // Before the first sync there is no database, and every site is "not synced yet".
         if FileManager.default.fileExists(atPath: path) {
             do {
-                stored = try await options.openStoreForReading(configuration).siteStatuses()
+                let store = try options.openStoreForReading(configuration)
+                stored = try await store.siteStatuses()
+                channels = try await store.channelStatuses(configuration.notify.map(\.name))
             } catch {
                 StandardError.write("feedwatch: \(error)\n")
                 throw ExitCode.failure
             }
         }
-        let rows = Self.rows(configuration: configuration, stored: stored)
+        let report = Report(sites: Self.rows(configuration: configuration, stored: stored),
+                            channels: zip(configuration.notify, channels).map(Self.channelRow))
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             encoder.keyEncodingStrategy = .convertToSnakeCase
             encoder.dateEncodingStrategy = .iso8601
-            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print(Self.text(rows), terminator: "")
+            print(Self.text(report.sites) + Self.text(report.channels), terminator: "")
         }
+    }
+
+    static func channelRow(_ channel: NotifyChannel, _ status: ChannelStatus) -> ChannelRow {
+        let target = switch channel.target {
+        case .webhook(let url, _): url
+        case .command(let arguments): arguments.first ?? ""
+        }
+        return ChannelRow(name: channel.name, target: target, backlog: status.backlog, oldestWaiting: status.oldestWaiting,
+                          lastSuccess: status.lastSuccess, lastError: status.lastError, lastErrorAt: status.lastErrorAt)
+    }
+
+    static func text(_ channels: [ChannelRow]) -> String {
+        guard !channels.isEmpty else { return "" }
+        let time = { (date: Date?) in date.map { $0.ISO8601Format() } ?? "never" }
+        return "notify channels:\n" + channels.map { channel in
+            let failing = channel.lastErrorAt.map { error in channel.lastSuccess.map { error > $0 } ?? true } ?? false
+            let state = failing ? "failing" : channel.lastSuccess == nil ? "nothing sent yet" : "ok"
+            var lines = ["\(channel.name)  \(channel.target)  \(state)",
+                         "  waiting: \(channel.backlog)" + (channel.oldestWaiting.map { " (oldest from \(time($0)))" } ?? "")
+                             + "; last success: \(time(channel.lastSuccess))"]
+            if let error = channel.lastError { lines.append("  last error: \(error) (\(time(channel.lastErrorAt)))") }
+            return lines.joined(separator: "\n") + "\n"
+        }.joined()
     }
 
     static func rows(configuration: Configuration, stored: [SiteStatus]) -> [Row] {

@@ -18,7 +18,8 @@ enum HTTPRequestParser {
     static let maxBodyBytes = 1024 * 1024
     private static let maxRequestLineBytes = 8 * 1024
 
-    static func parse(_ buffer: [UInt8]) -> Outcome {
+    /// `bodyLimit` is `maxBodyBytes` unless a server that takes larger bodies says otherwise.
+    static func parse(_ buffer: [UInt8], bodyLimit: Int = HTTPRequestParser.maxBodyBytes) -> Outcome {
         // RFC 9112 §2.2: ignore empty lines before the request line.
         var start = 0
         while start < buffer.count, buffer[start] == 0x0D || buffer[start] == 0x0A { start += 1 }
@@ -68,7 +69,7 @@ enum HTTPRequestParser {
         if let length = lengths.first {
             guard !length.isEmpty, length.count <= 10, length.allSatisfy({ $0.isASCII && $0.isNumber }),
                   let parsed = Int(length) else { return .failure(status: 400) }
-            guard parsed <= maxBodyBytes else { return .failure(status: 413) }
+            guard parsed <= bodyLimit else { return .failure(status: 413) }
             bodyLength = parsed
         }
         guard buffer.count - headerEnd.bodyStart >= bodyLength else { return .needMoreData }

@@ -2,8 +2,8 @@ import Glibc
 
 /// The few BSD socket calls the server makes, with failures turned into errors or `nil`.
 enum Socket {
-    /// A TCP socket listening on 127.0.0.1 at a port the kernel picks.
-    static func listenOnLoopback() throws -> (descriptor: Int32, port: Int) {
+    /// A TCP socket listening on 127.0.0.1 at `port`, or at a port the kernel picks if it is 0.
+    static func listenOnLoopback(port requested: Int = 0) throws -> (descriptor: Int32, port: Int) {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw FakeWordPressError.system(call: "socket", errno: errno) }
         do {
@@ -13,7 +13,7 @@ enum Socket {
             }
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = 0
+            address.sin_port = UInt16(requested).bigEndian
             address.sin_addr = in_addr(s_addr: UInt32(0x7F00_0001).bigEndian)
             let bound = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {

@@ -37,7 +37,9 @@ import TestSupport
         #expect(lines[6] == "  posts tracked: 0; last success: never; next poll: when feedwatch starts")
 
         let json = try Binary.run(["status", "--config", config, "--database", database, "--json"])
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(report["channels"] as? [Any] != nil)
+        let rows = try #require(report["sites"] as? [[String: Any]])
         #expect(rows.map { $0["name"] as? String } == [good.name, failing, later])
         #expect(rows.map { $0["posts_tracked"] as? Int } == [3, 0, 0])
         #expect(rows.map { $0["failures_in_row"] as? Int } == [0, 1, 0])

@@ -105,7 +105,7 @@ import TestSupport
         let reopened = try Store(path: path)
         let pending = try await reopened.unemittedEvents()
         #expect(pending.map(\.event.kind) == [.baseline])
-        try await reopened.markEmitted(pending.map(\.id))
+        for event in pending { try await reopened.markEmitted(event) }
         #expect(try await reopened.unemittedEvents().isEmpty)
     }
 

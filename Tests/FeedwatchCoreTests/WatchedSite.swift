@@ -16,7 +16,8 @@ struct WatchedSite {
     ///   the fake site or files in the directory) before the engine starts.
     init(
         _ purpose: String, permalinks: FakePermalinks = .pretty, sendsLinkHeader: Bool = true,
-        environment: (TemporaryDirectory) -> [String: String] = { _ in [:] }, logger: Logger = Logger(label: "test"),
+        environment: (TemporaryDirectory) -> [String: String] = { _ in [:] }, notify: [NotifyChannel] = [],
+        logger: Logger = Logger(label: "test"),
         configure: (inout SiteConfiguration, FakeSite, TemporaryDirectory) throws -> Void = { _, _, _ in }
     ) throws {
         server = try FakeWordPressServer()
@@ -25,7 +26,7 @@ struct WatchedSite {
         var configuration = SiteConfiguration(name: site.name, url: site.url)
         try configure(&configuration, site, directory)
         self.configuration = configuration
-        engine = try Engine(configuration: Configuration(source: "test", sites: [configuration]),
+        engine = try Engine(configuration: Configuration(source: "test", sites: [configuration], notify: notify),
                             databasePath: directory.file("feedwatch.db"), environment: environment(directory), logger: logger)
     }
 

@@ -28,11 +28,6 @@ extension ConfigurationValidator {
             firstUse[channel.name] = index
             channels.append(channel)
         }
-        if !channels.isEmpty, channels.count == entries.count {
-            // Refused, not ignored, so nobody believes a webhook is called when it is not.
-            report("notify", "is valid, but this version of feedwatch does not deliver notifications yet; "
-                + "remove it (every event is in the journal: journalctl -u feedwatch)")
-        }
         return channels
     }
 

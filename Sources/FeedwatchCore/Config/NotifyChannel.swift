@@ -49,4 +49,20 @@ public enum SecretSource: Sendable, Equatable {
     case file(String)
     /// A file in `$CREDENTIALS_DIRECTORY`, as systemd's `LoadCredential=` provides.
     case credential(String)
+
+    /// The file the secret is read from, or why there is none.
+    /// - Parameter fileKey: the configuration key that names a file instead.
+    public func path(environment: [String: String], fileKey: String) -> Result<String, AuthenticationError> {
+        switch self {
+        case .file(let path):
+            return .success(path)
+        case .credential(let name):
+            guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else {
+                return .failure(AuthenticationError(
+                    "credential \"\(name)\" needs $CREDENTIALS_DIRECTORY, which systemd sets for a unit with "
+                        + "LoadCredential=\(name):/path/to/file; outside systemd use \"\(fileKey)\""))
+            }
+            return .success("\(directory)/\(name)")
+        }
+    }
 }

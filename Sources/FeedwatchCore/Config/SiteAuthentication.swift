@@ -13,17 +13,7 @@ public struct SiteAuthentication: Sendable, Equatable {
 
     /// Where the password is read from, or why it cannot be found.
     public func passwordPath(environment: [String: String]) -> Result<String, AuthenticationError> {
-        switch secret {
-        case .file(let path):
-            return .success(path)
-        case .credential(let name):
-            guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else {
-                return .failure(AuthenticationError(
-                    "credential \"\(name)\" needs $CREDENTIALS_DIRECTORY, which systemd sets for a unit with "
-                        + "LoadCredential=\(name):/path/to/file; outside systemd use \"passwordFile\""))
-            }
-            return .success("\(directory)/\(name)")
-        }
+        secret.path(environment: environment, fileKey: "passwordFile")
     }
 }
 

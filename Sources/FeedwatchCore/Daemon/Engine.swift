@@ -30,7 +30,7 @@ public struct Engine: Sendable {
         } catch {
             throw .http(error)
         }
-        reporter = EventReporter(store: store, journal: JournalWriter.detect(), logger: logger)
+        reporter = EventReporter(store: store, journal: JournalWriter.detect(), channels: configuration.notify, logger: logger)
         warnAboutExposedPasswords()
     }
 
@@ -41,7 +41,8 @@ public struct Engine: Sendable {
 
     /// The same engine (store, client, journal) running a new configuration: a
     /// reload. A new `database` takes effect at the next start only.
-    public func reconfigured(_ configuration: Configuration) -> Engine {
+    public func reconfigured(_ configuration: Configuration) async -> Engine {
+        await reporter.deliver(to: configuration.notify)
         var engine = self
         engine.configuration = configuration
         engine.warnAboutExposedPasswords()
@@ -58,17 +59,39 @@ public struct Engine: Sendable {
                        previous: Dictionary(previous.map { ($0.name, $0) }) { first, _ in first })
     }
 
+    public var sender: NotificationSender {
+        NotificationSender(http: http, journal: reporter.journal, environment: environment)
+    }
+
+    /// Delivers what waits for the configuration's `notify[]` channels.
+    public func dispatcher(retryBase: Duration = .seconds(10), idlePoll: Duration = .seconds(1)) -> NotificationDispatcher {
+        NotificationDispatcher(
+            channels: configuration.notify,
+            sender: sender,
+            store: store, logger: logger, retryBase: retryBase, idlePoll: idlePoll)
+    }
+
     public func syncer(for site: SiteConfiguration) -> SiteSyncer {
         SiteSyncer(site: site, store: store, http: http, reporter: reporter, environment: environment, logger: logger)
     }
 
+    /// Warns about each application password or webhook secret that other
+    /// users of the machine can read.
     private func warnAboutExposedPasswords() {
+        var secrets: [(path: String, what: String)] = []
         for site in configuration.sites {
-            guard let auth = site.auth, case .success(let path) = auth.passwordPath(environment: environment),
-                  FileContents.isReadableByOthers(path)
+            guard let auth = site.auth, case .success(let path) = auth.passwordPath(environment: environment) else { continue }
+            secrets.append((path, "the application password of \(site.name)"))
+        }
+        for channel in configuration.notify {
+            guard case .webhook(_, let secret?) = channel.target,
+                  case .success(let path) = secret.path(environment: environment, fileKey: "secretFile")
             else { continue }
+            secrets.append((path, "the webhook secret of notify channel \(channel.name)"))
+        }
+        for (path, what) in secrets where FileContents.isReadableByOthers(path) {
             logger.warning("""
-                \(path) (the application password of \(site.name)) is readable by group or others; \
+                \(path) (\(what)) is readable by group or others; \
                 chmod 600 it, or chmod 640 with a group only feedwatch belongs to
                 """)
         }

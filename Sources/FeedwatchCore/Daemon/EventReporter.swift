@@ -11,17 +11,21 @@ import Logging
 /// next flush.
 public actor EventReporter {
     private let store: Store
-    private let journal: JournalWriter
+    public nonisolated let journal: JournalWriter
     private let logger: Logger
     /// The newest flush; each new one waits for it before reading the outbox.
     private var lastFlush: Task<Drained, Never>?
+    /// The `notify[]` channels each reported event is queued for.
+    private var channels: [NotifyChannel] = []
     /// When each change to a post was reported, oldest first, for the status line.
     private var changeTimes: [ContinuousClock.Instant] = []
     private static let batchSize = 500
 
-    public init(store: Store, journal: JournalWriter, logger: Logger) {
+    /// - Parameter channels: the `notify[]` channels each reported event is queued for.
+    public init(store: Store, journal: JournalWriter, channels: [NotifyChannel] = [], logger: Logger) {
         self.store = store
         self.journal = journal
+        self.channels = channels
         self.logger = logger
     }
 
@@ -29,14 +33,20 @@ public actor EventReporter {
     /// earlier run committed but did not get to report.
     public func flush() async throws(StoreError) {
         let previous = lastFlush
-        let current = Task { [store, journal, logger] in
+        let current = Task { [store, journal, logger, channels] in
             _ = await previous?.value
-            return await Self.drain(store: store, journal: journal, logger: logger)
+            return await Self.drain(store: store, journal: journal, channels: channels, logger: logger)
         }
         lastFlush = current
         let drained = await current.value
         changeTimes += drained.changeTimes
         if let error = drained.error { throw error }
+    }
+
+    /// From now on, each event reported is also queued for those of
+    /// `channels` that want it (a start, a reload).
+    public func deliver(to channels: [NotifyChannel]) {
+        self.channels = channels
     }
 
     /// How many changes to posts (`EventKind.isChange`) this process reported
@@ -64,7 +74,9 @@ public actor EventReporter {
     /// Writes the outbox to the journal, marking each event reported as soon as
     /// it is written: a crash between the two can repeat at most that one entry
     /// (with the same `FEEDWATCH_EVENT_ID`), never lose one.
-    private static func drain(store: Store, journal: JournalWriter, logger: Logger) async -> Drained {
+    private static func drain(
+        store: Store, journal: JournalWriter, channels: [NotifyChannel], logger: Logger
+    ) async -> Drained {
         var drained = Drained()
         do {
             while true {
@@ -81,7 +93,8 @@ public actor EventReporter {
                     }
                     if event.kind.isChange { drained.changeTimes.append(.now) }
                     CrashPoint.afterEmit.reach()
-                    try await store.markEmitted([item.id])
+                    let wanting = channels.filter { $0.wants(event.kind, site: event.site) }.map(\.name)
+                    try await store.markEmitted(item, deliveringTo: wanting)
                 }
                 if pending.count < batchSize { return drained }
             }

@@ -18,6 +18,7 @@ final class CurlTransfer: @unchecked Sendable {
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
     init(request: HTTPRequest, completion: @escaping @Sendable (Result<HTTPResponse, HTTPError>) -> Void) throws(HTTPError) {
+        try Self.validate(request)
         guard let handle = curl_easy_init() else {
             throw HTTPError(kind: .other, url: request.url, detail: "libcurl could not create a transfer (out of memory?)")
         }
@@ -25,7 +26,8 @@ final class CurlTransfer: @unchecked Sendable {
         self.request = request
         self.completion = completion
         errorBuffer.initialize(to: 0)
-        configure()
+        // From here on a throw still runs deinit, which frees the handle.
+        try configure()
     }
 
     deinit {
@@ -34,7 +36,7 @@ final class CurlTransfer: @unchecked Sendable {
         errorBuffer.deallocate()
     }
 
-    private func configure() {
+    private func configure() throws(HTTPError) {
         let context = Unmanaged.passUnretained(self).toOpaque()
         setString(CURLOPT_URL, request.url)
         setString(CURLOPT_USERAGENT, FeedwatchVersion.userAgent)
@@ -51,8 +53,16 @@ final class CurlTransfer: @unchecked Sendable {
             setString(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         }
         setLong(CURLOPT_NOSIGNAL, 1)
-        setLong(CURLOPT_FOLLOWLOCATION, 1)
-        setLong(CURLOPT_MAXREDIRS, request.maximumRedirects)
+        if request.isPlainGet {
+            setLong(CURLOPT_FOLLOWLOCATION, 1)
+            setLong(CURLOPT_MAXREDIRS, request.maximumRedirects)
+        } else {
+            // Following would repeat or drop the body depending on the status: a 3xx
+            // is the answer, and the caller decides.
+            setLong(CURLOPT_FOLLOWLOCATION, 0)
+            try setBody(request.body ?? [])
+            if request.method != "POST" { setString(CURLOPT_CUSTOMREQUEST, request.method) }
+        }
         setLong(CURLOPT_SSL_VERIFYPEER, 1)
         setLong(CURLOPT_SSL_VERIFYHOST, 2)
         setLong(CURLOPT_TCP_KEEPALIVE, 1)
@@ -65,9 +75,76 @@ final class CurlTransfer: @unchecked Sendable {
         _ = feedwatch_easy_setopt_callback(handle, CURLOPT_HEADERFUNCTION, receiveHeader)
         _ = feedwatch_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
         for header in request.headers {
-            headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+            // "Name:" alone would make libcurl drop the field; "Name;" sends it empty.
+            try appendHeader(header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)")
+        }
+        if !request.isPlainGet {
+            // "Name:" removes a field libcurl would add: `Expect: 100-continue`, which
+            // costs a second's wait with servers that do not answer it, and
+            // `Content-Type: application/x-www-form-urlencoded`, which would be a lie.
+            let named = Set(request.headers.map { $0.name.lowercased() })
+            for name in ["Expect", "Content-Type"] where !named.contains(name.lowercased()) {
+                try appendHeader("\(name):")
+            }
         }
         if let headerList { _ = feedwatch_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList) }
+    }
+
+    /// Hands libcurl its own copy of the body, so it outlives the caller's array.
+    private func setBody(_ body: [UInt8]) throws(HTTPError) {
+        // The size first: without it libcurl would measure the bytes with strlen().
+        var code = feedwatch_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+        if code == CURLE_OK {
+            code = body.withUnsafeBytes { bytes in
+                // An empty array may have no storage; libcurl needs an address even for 0 bytes.
+                withUnsafeBytes(of: UInt8(0)) { empty in
+                    feedwatch_easy_setopt_bytes(handle, CURLOPT_COPYPOSTFIELDS, bytes.baseAddress ?? empty.baseAddress)
+                }
+            }
+        }
+        // Without its body libcurl would read one from standard input: never start it.
+        guard code == CURLE_OK else {
+            throw HTTPError(kind: .other, url: request.url,
+                            detail: "libcurl could not take the request body: \(String(cString: curl_easy_strerror(code)))")
+        }
+    }
+
+    private func appendHeader(_ line: String) throws(HTTPError) {
+        guard let list = curl_slist_append(headerList, line) else {
+            throw HTTPError(kind: .other, url: request.url, detail: "libcurl could not add a header (out of memory?)")
+        }
+        headerList = list
+    }
+
+    /// Refuses what libcurl would send as something else: a method or header that
+    /// is not one field (a line break would start another), or a method whose
+    /// response has no body to wait for.
+    private static func validate(_ request: HTTPRequest) throws(HTTPError) {
+        guard !request.method.isEmpty, request.method.utf8.allSatisfy(isTokenByte) else {
+            throw HTTPError(kind: .other, url: request.url, detail: "invalid request method \(String(reflecting: request.method))")
+        }
+        guard request.method != "HEAD", request.method != "CONNECT" else {
+            throw HTTPError(kind: .other, url: request.url, detail: "\(request.method) requests are not supported")
+        }
+        for header in request.headers {
+            guard !header.name.isEmpty, header.name.utf8.allSatisfy(isTokenByte) else {
+                throw HTTPError(kind: .other, url: request.url, detail: "invalid header name \(String(reflecting: header.name))")
+            }
+            guard header.value.utf8.allSatisfy({ $0 != 0x0D && $0 != 0x0A && $0 != 0 }) else {
+                throw HTTPError(kind: .other, url: request.url,
+                                detail: "the value of header \(header.name) contains a line break or NUL")
+            }
+        }
+    }
+
+    /// RFC 9110 §5.6.2 `tchar`.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
     }
 
     fileprivate func append(body chunk: UnsafeRawBufferPointer) -> Int {

@@ -2,6 +2,7 @@ import Synchronization
 
 /// An async HTTP client over libcurl: TLS always verified, compressed bodies,
 /// bounded redirects, time and size; connections kept alive between requests.
+/// GETs for polling, POSTs (or other methods with a body) for webhooks.
 public final class HTTPClient: Sendable {
     private let loop: CurlMultiLoop
 
@@ -9,8 +10,17 @@ public final class HTTPClient: Sendable {
         loop = try CurlMultiLoop()
     }
 
-    /// Performs one GET. Cancelling the calling task cancels the transfer.
+    /// Performs one GET: `send(_:)` for requests built with the default method.
     public func get(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        try await send(request)
+    }
+
+    /// Performs `request` with its method, headers and body, and returns the
+    /// response whatever its status. A plain GET follows redirects; any other
+    /// request (a POST, or anything with a body) returns a 3xx as the response.
+    /// Timeouts, the response size limit, TLS verification and the User-Agent are
+    /// the same for every method. Cancelling the calling task cancels the transfer.
+    public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         let loop = self.loop
         let box = TransferBox()
         let result: Result<HTTPResponse, HTTPError> = await withTaskCancellationHandler {

@@ -1,12 +1,23 @@
-/// One GET request, with the limits that keep a hostile server from holding
-/// feedwatch hostage.
+/// One request, a GET unless it says otherwise, with the limits that keep a
+/// hostile server from holding feedwatch hostage.
 public struct HTTPRequest: Sendable {
     public var url: String
+    /// The request method, case-sensitive: `"GET"` (the default), `"POST"`, or
+    /// another method whose response has a body (`"PUT"`, `"PATCH"`, `"DELETE"`).
+    /// Only a GET without a body follows redirects; any other request returns a
+    /// 3xx as its response.
+    public var method: String
+    /// Header fields sent as given, in this order. For a request with a body,
+    /// libcurl's own `Content-Type` and `Expect: 100-continue` are left out unless
+    /// named here.
     public var headers: [(name: String, value: String)]
+    /// Sent byte for byte with a `Content-Length`. A request other than a GET
+    /// without one sends an empty body.
+    public var body: [UInt8]?
     /// The whole transfer, redirects included.
     public var timeout: Duration
     public var connectTimeout: Duration
-    /// Bodies larger than this are refused while they arrive.
+    /// Response bodies larger than this are refused while they arrive.
     public var maximumBodySize: Int
     public var maximumRedirects: Int
     /// Sent as HTTP Basic authentication; redirects are then followed only to https.
@@ -15,18 +26,24 @@ public struct HTTPRequest: Sendable {
     public static let defaultMaximumBodySize = 32 << 20
 
     public init(
-        url: String, headers: [(name: String, value: String)] = [], timeout: Duration = .seconds(30),
+        url: String, method: String = "GET", headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
+        timeout: Duration = .seconds(30),
         connectTimeout: Duration = .seconds(10), maximumBodySize: Int = defaultMaximumBodySize, maximumRedirects: Int = 5,
         credentials: HTTPCredentials? = nil
     ) {
         self.url = url
+        self.method = method
         self.headers = headers
+        self.body = body
         self.timeout = timeout
         self.connectTimeout = min(connectTimeout, timeout)
         self.maximumBodySize = maximumBodySize
         self.maximumRedirects = maximumRedirects
         self.credentials = credentials
     }
+
+    /// Whether this is a plain GET, the only request that follows redirects.
+    var isPlainGet: Bool { method == "GET" && body == nil }
 }
 
 /// A user name and password; the password never appears in a description.

@@ -31,6 +31,18 @@ public struct JournalWriter: Sendable {
         }
     }
 
+    /// An entry that is not an event (a notification command's output, say),
+    /// with fields that tie it to one.
+    public func write(message: String, priority: JournalPriority, fields: [(String, String)]) {
+        switch destination {
+        case .journal:
+            try? Self.send([("MESSAGE", message), ("PRIORITY", String(priority.rawValue)), ("SYSLOG_IDENTIFIER", "feedwatch")]
+                + fields)
+        case .standardError:
+            StandardError.write("feedwatch[\(priority.label)]: \(message)\n")
+        }
+    }
+
     /// Hands one entry to journald. Values may hold any bytes, newlines included:
     /// `sd_journal_sendv` takes each field with its length.
     static func send(_ fields: [(String, String)]) throws(JournalError) {

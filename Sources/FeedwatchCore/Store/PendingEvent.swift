@@ -3,4 +3,6 @@
 public struct PendingEvent: Sendable, Equatable {
     public var id: Int64
     public var event: ChangeEvent
+    /// When it was committed (ISO 8601): a delivery's age counts from here.
+    public var createdAt: String
 }

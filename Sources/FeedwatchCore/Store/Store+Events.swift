@@ -11,7 +11,7 @@ extension Store {
         let payload = String(decoding: try JSONEncoder().encode(event), as: UTF8.self)
         try db.cachedStatement(sql: "INSERT INTO event (site_id, created_at, payload) VALUES (?, ?, ?)")
             .execute(arguments: [siteID, time, payload])
-        return PendingEvent(id: db.lastInsertedRowID, event: event)
+        return PendingEvent(id: db.lastInsertedRowID, event: event, createdAt: time)
     }
 
     /// Events committed but not yet written to the journal, oldest first: after a
@@ -19,22 +19,32 @@ extension Store {
     public func unemittedEvents(limit: Int = 1000) async throws(StoreError) -> [PendingEvent] {
         try await read("reading unreported events") { db in
             let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT id, payload FROM event WHERE emitted_at IS NULL ORDER BY id LIMIT ?"),
+                db.cachedStatement(sql: "SELECT id, created_at, payload FROM event WHERE emitted_at IS NULL ORDER BY id LIMIT ?"),
                 arguments: [limit])
             return try rows.map { row in
                 let payload: String = row["payload"]
-                return PendingEvent(id: row["id"], event: try JSONDecoder().decode(ChangeEvent.self, from: Data(payload.utf8)))
+                return PendingEvent(id: row["id"], event: try JSONDecoder().decode(ChangeEvent.self, from: Data(payload.utf8)),
+                                    createdAt: row["created_at"])
             }
         }
     }
 
-    /// Removes reported events from the outbox, which so stays as small as
-    /// what is waiting (the versions keep the history; ids are never reused).
-    public func markEmitted(_ ids: [Int64]) async throws(StoreError) {
-        guard !ids.isEmpty else { return }
-        try await write("marking events as reported") { db in
-            let statement = try db.cachedStatement(sql: "DELETE FROM event WHERE id = ?")
-            for id in ids { try statement.execute(arguments: [id]) }
+    /// Removes a reported event from the outbox, which so stays as small as
+    /// what is waiting (the versions keep the history; ids are never reused),
+    /// and, in the same transaction, queues it for each of `channels`.
+    public func markEmitted(_ pending: PendingEvent, deliveringTo channels: [String] = []) async throws(StoreError) {
+        try await write("marking an event as reported") { db in
+            try db.cachedStatement(sql: "DELETE FROM event WHERE id = ?").execute(arguments: [pending.id])
+            guard !channels.isEmpty else { return }
+            let payload = String(decoding: try JSONEncoder().encode(pending.event), as: UTF8.self)
+            let now = Date().timeIntervalSince1970
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO delivery (channel, event_id, created_at, payload, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?)
+                """)
+            for channel in channels {
+                try insert.execute(arguments: [channel, pending.id, pending.createdAt, payload, now])
+            }
         }
     }
 }

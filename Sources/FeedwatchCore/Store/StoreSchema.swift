@@ -82,6 +82,33 @@ enum StoreSchema {
                 """)
         }
         migrator.registerMigration("v3: content-addressed versions, post states", migrate: VersionsV3.migrate)
+        migrator.registerMigration("v4: notification deliveries") { db in
+            try db.execute(sql: """
+                -- Names this database in idempotency keys: event ids start again in a new one.
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+                INSERT INTO meta (key, value) VALUES ('instance', lower(hex(randomblob(8))));
+                -- An event waiting for a notify[] channel, one row per (channel, event),
+                -- written in the transaction that takes the event out of the journal's
+                -- outbox, deleted once delivered or given up.
+                CREATE TABLE delivery (
+                    channel TEXT NOT NULL,
+                    event_id INTEGER NOT NULL,
+                    created_at TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at REAL NOT NULL,
+                    last_error TEXT,
+                    PRIMARY KEY (channel, event_id)
+                ) WITHOUT ROWID;
+                -- Each channel's last success and last failure, for `status`.
+                CREATE TABLE channel (
+                    name TEXT PRIMARY KEY,
+                    last_success_at TEXT,
+                    last_error TEXT,
+                    last_error_at TEXT
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

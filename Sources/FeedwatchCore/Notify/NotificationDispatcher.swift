@@ -1,0 +1,129 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+
+/// Delivers the queued events (see `Store.markEmitted`) to the `notify[]`
+/// channels: each channel on a task of its own, its events one at a time in
+/// the order they happened, so a slow or dead endpoint holds up nothing but
+/// itself, and never polling or the journal.
+public struct NotificationDispatcher: Sendable {
+    private let channels: [NotifyChannel]
+    private let sender: NotificationSender
+    private let store: Store
+    private let logger: Logger
+    /// The wait after a first failure, doubled for each further one (see `Backoff`).
+    private let retryBase: Duration
+    /// How often an idle channel looks for new events.
+    private let idlePoll: Duration
+
+    public init(channels: [NotifyChannel], sender: NotificationSender, store: Store, logger: Logger,
+                retryBase: Duration = .seconds(10), idlePoll: Duration = .seconds(1)) {
+        self.channels = channels
+        self.sender = sender
+        self.store = store
+        self.logger = logger
+        self.retryBase = retryBase
+        self.idlePoll = idlePoll
+    }
+
+    /// Delivers until the task is cancelled. What waits for a channel no
+    /// longer configured is dropped first, with a word in the journal.
+    public func run() async {
+        do {
+            for (name, count) in try await store.dropDeliveries(exceptFor: channels.map(\.name)).sorted(by: { $0.key < $1.key }) {
+                logger.warning("dropped \(count) undelivered \(count == 1 ? "event" : "events") of notify channel \(name), which is no longer configured")
+            }
+        } catch {
+            logger.error("\(error)")
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for channel in channels {
+                group.addTask { await deliverForever(to: channel) }
+            }
+        }
+    }
+
+    private func deliverForever(to channel: NotifyChannel) async {
+        var logger = logger
+        logger[metadataKey: "channel"] = "\(channel.name)"
+        while !Task.isCancelled {
+            do {
+                guard let delivery = try await store.nextDelivery(for: channel.name) else {
+                    try await Task.sleep(for: idlePoll)
+                    continue
+                }
+                let wait = delivery.nextAttempt.timeIntervalSinceNow
+                if wait > 0 {
+                    try await Task.sleep(for: min(.seconds(wait), idlePoll))
+                    continue
+                }
+                try await attempt(delivery, to: channel, logger: logger)
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("\(error)")
+                try? await Task.sleep(for: idlePoll)
+            }
+        }
+    }
+
+    private func attempt(_ delivery: Delivery, to channel: NotifyChannel, logger: Logger) async throws {
+        let age = Date().timeIntervalSince(delivery.createdAt)
+        if age > Double(channel.maxAge.components.seconds) {
+            let attempts = delivery.attempts == 1 ? "1 failed attempt" : "\(delivery.attempts) failed attempts"
+            let reason = "gave up \(Self.describe(delivery)) after \(attempts) in \(DurationText.format(channel.maxAge)) (maxAge)"
+            logger.error("notify channel \(channel.name) \(reason)")
+            try await store.deliveryAbandoned(delivery, reason: reason)
+            return
+        }
+        let outcome = await sender.send(try await payload(for: delivery), of: delivery.event, to: channel)
+        try Task.checkCancellation()
+        switch outcome {
+        case .delivered:
+            if delivery.attempts > 0 {
+                logger.notice("notify channel \(channel.name) delivered \(Self.describe(delivery)) after \(delivery.attempts) failed \(delivery.attempts == 1 ? "attempt" : "attempts")")
+            }
+            try await store.deliverySucceeded(delivery)
+        case .refused(let reason):
+            logger.error("notify channel \(channel.name) refused \(Self.describe(delivery)) for good: \(reason)")
+            try await store.deliveryAbandoned(delivery, reason: reason)
+        case .retry(let reason, let retryAfter):
+            let delay = Backoff.delay(failures: delivery.attempts + 1, interval: retryBase, retryAfter: retryAfter)
+            logger.warning("""
+                notify channel \(channel.name) could not take \(Self.describe(delivery)) (\(reason)); \
+                trying again in \(DurationText.format(delay))
+                """)
+            let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+            try await store.deliveryFailed(delivery, error: reason, retryAt: Date().addingTimeInterval(seconds))
+        }
+    }
+
+    /// The document for the event: its idempotency key is the database's
+    /// instance and the event's outbox id, unique and the same on every retry.
+    private func payload(for delivery: Delivery) async throws(StoreError) -> WebhookPayload {
+        WebhookPayload(delivery.event, eventID: "\(try await store.instanceID())-\(delivery.eventID)",
+                       excerpt: try await excerpt(of: delivery.event))
+    }
+
+    /// Lines of the text diff a document carries as `excerpt`.
+    static let excerptLines = 20
+
+    /// The first lines of the text diff between the event's version and the one before.
+    private func excerpt(of event: ChangeEvent) async throws(StoreError) -> String? {
+        guard let postID = event.postID, let version = event.version, version > 1 else { return nil }
+        let versions = try await store.versions(site: event.site, postID: postID, numbers: [version - 1, version])
+        guard versions.count == 2 else { return nil }
+        let lines = PostDiff(site: event.site, postID: postID, from: versions[0], to: versions[1]).text
+            .split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3).prefix(Self.excerptLines)
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
+    }
+
+    /// e.g. `the revised event of news post 42`.
+    private static func describe(_ delivery: Delivery) -> String {
+        let event = delivery.event
+        return "the \(event.kind.rawValue) event of \(event.site)" + (event.postID.map { " post \($0)" } ?? "")
+    }
+}

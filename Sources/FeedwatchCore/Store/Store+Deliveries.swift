@@ -1,0 +1,138 @@
+import GRDB
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// An event waiting for one `notify[]` channel.
+public struct Delivery: Sendable, Equatable {
+    public var channel: String
+    public var eventID: Int64
+    public var event: ChangeEvent
+    /// When the event was committed.
+    public var createdAt: Date
+    /// Failed attempts so far.
+    public var attempts: Int
+    public var nextAttempt: Date
+}
+
+/// One channel's health as the database has it, for `feedwatch status`.
+public struct ChannelStatus: Sendable, Equatable, Codable {
+    public var name: String
+    /// Events waiting for the channel.
+    public var backlog: Int
+    public var oldestWaiting: Date?
+    public var lastSuccess: Date?
+    public var lastError: String?
+    public var lastErrorAt: Date?
+
+    public init(name: String, backlog: Int = 0, oldestWaiting: Date? = nil, lastSuccess: Date? = nil,
+                lastError: String? = nil, lastErrorAt: Date? = nil) {
+        self.name = name
+        self.backlog = backlog
+        self.oldestWaiting = oldestWaiting
+        self.lastSuccess = lastSuccess
+        self.lastError = lastError
+        self.lastErrorAt = lastErrorAt
+    }
+}
+
+extension Store {
+    /// The channel's oldest undelivered event: a channel gets its events one
+    /// at a time, in the order they happened.
+    public func nextDelivery(for channel: String) async throws(StoreError) -> Delivery? {
+        try await read("reading the next notification for \(channel)") { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT event_id, created_at, payload, attempts, next_attempt_at FROM delivery
+                WHERE channel = ? ORDER BY event_id LIMIT 1
+                """), arguments: [channel])
+            else { return nil }
+            let payload: String = row["payload"]
+            return Delivery(channel: channel, eventID: row["event_id"],
+                            event: try JSONDecoder().decode(ChangeEvent.self, from: Data(payload.utf8)),
+                            createdAt: Timestamp.date(row["created_at"]) ?? Date(), attempts: row["attempts"],
+                            nextAttempt: Date(timeIntervalSince1970: row["next_attempt_at"]))
+        }
+    }
+
+    /// The delivery is done: it leaves the queue.
+    public func deliverySucceeded(_ delivery: Delivery) async throws(StoreError) {
+        try await write("recording a notification sent to \(delivery.channel)") { db in
+            try Self.remove(delivery, in: db)
+            try db.execute(sql: """
+                INSERT INTO channel (name, last_success_at) VALUES (?, ?)
+                ON CONFLICT (name) DO UPDATE SET last_success_at = excluded.last_success_at
+                """, arguments: [delivery.channel, Timestamp.now()])
+        }
+    }
+
+    /// The attempt failed; the next one is at `retryAt`.
+    public func deliveryFailed(_ delivery: Delivery, error: String, retryAt: Date) async throws(StoreError) {
+        try await write("recording a failed notification to \(delivery.channel)") { db in
+            try db.execute(sql: """
+                UPDATE delivery SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
+                WHERE channel = ? AND event_id = ?
+                """, arguments: [retryAt.timeIntervalSince1970, error, delivery.channel, delivery.eventID])
+            try Self.recordError(error, channel: delivery.channel, in: db)
+        }
+    }
+
+    /// The event will never reach the channel (refused for good, or too old):
+    /// it leaves the queue, and the reason stays as the channel's last error.
+    public func deliveryAbandoned(_ delivery: Delivery, reason: String) async throws(StoreError) {
+        try await write("giving up a notification to \(delivery.channel)") { db in
+            try Self.remove(delivery, in: db)
+            try Self.recordError(reason, channel: delivery.channel, in: db)
+        }
+    }
+
+    /// Forgets what waits for channels no longer configured; returns how many
+    /// events each of them had waiting.
+    public func dropDeliveries(exceptFor channels: [String]) async throws(StoreError) -> [String: Int] {
+        try await write("forgetting notifications of removed channels") { db in
+            let kept = Set(channels)
+            var dropped: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT channel, count(*) AS waiting FROM delivery GROUP BY channel") {
+                let name: String = row["channel"]
+                guard !kept.contains(name) else { continue }
+                dropped[name] = row["waiting"]
+                try db.execute(sql: "DELETE FROM delivery WHERE channel = ?", arguments: [name])
+            }
+            return dropped
+        }
+    }
+
+    /// Every configured channel's backlog and last outcome, in the order given.
+    public func channelStatuses(_ channels: [String]) async throws(StoreError) -> [ChannelStatus] {
+        try await read("reading the state of the notification channels") { db in
+            try channels.map { name in
+                let queue = try Row.fetchOne(db, sql: "SELECT count(*) AS backlog, min(created_at) AS oldest FROM delivery WHERE channel = ?",
+                                             arguments: [name])
+                let record = try Row.fetchOne(db, sql: "SELECT * FROM channel WHERE name = ?", arguments: [name])
+                return ChannelStatus(name: name, backlog: queue?["backlog"] ?? 0, oldestWaiting: Timestamp.date(queue?["oldest"]),
+                                     lastSuccess: Timestamp.date(record?["last_success_at"]), lastError: record?["last_error"],
+                                     lastErrorAt: Timestamp.date(record?["last_error_at"]))
+            }
+        }
+    }
+
+    /// This database's name in idempotency keys.
+    public func instanceID() async throws(StoreError) -> String {
+        try await read("reading the database's instance id") { db in
+            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'instance'") ?? "feedwatch"
+        }
+    }
+
+    private static func remove(_ delivery: Delivery, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM delivery WHERE channel = ? AND event_id = ?",
+                       arguments: [delivery.channel, delivery.eventID])
+    }
+
+    private static func recordError(_ error: String, channel: String, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO channel (name, last_error, last_error_at) VALUES (?, ?, ?)
+            ON CONFLICT (name) DO UPDATE SET last_error = excluded.last_error, last_error_at = excluded.last_error_at
+            """, arguments: [channel, error, Timestamp.now()])
+    }
+}

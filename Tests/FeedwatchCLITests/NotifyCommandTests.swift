@@ -1,0 +1,74 @@
+import FakeWordPress
+import Foundation
+import Glibc
+import Testing
+import TestSupport
+
+/// `notify[]` from the command line: `notify-test`, `status`, and a daemon
+/// delivering what an earlier process queued.
+@Suite struct NotifyCommandTests {
+    @Test func notifyTestSendsAMadeUpEventAndSaysWhatEachChannelAnswered() throws {
+        let receiver = try FakeWebhookReceiver()
+        defer { receiver.stop() }
+        let scratch = try TemporaryDirectory()
+        let config = try scratch.write("feedwatch.json", """
+            {"sites": [{"name": "\(uniqueSiteName("cli-notify-test"))", "url": "http://127.0.0.1:9/site/"}],
+             "notify": [{"name": "good", "webhook": "\(receiver.url)hook"},
+                        {"name": "down", "webhook": "http://127.0.0.1:9/hook"}]}
+            """)
+        let all = try Binary.run(["notify-test", "--config", config])
+        #expect(all.status == 1, "one channel did not take it")
+        let lines = all.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("good: delivered: HTTP 200") == true, "\(all.stdout)")
+        #expect(lines.last?.hasPrefix("down: failed, would be retried: http://127.0.0.1:9/hook: cannot reach the server") == true,
+                "\(all.stdout)")
+        #expect(receiver.requests.count == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(receiver.requests[0].body)) as? [String: Any])
+        #expect((document["title"] as? String)?.hasPrefix("feedwatch notify-test") == true)
+
+        #expect(try Binary.run(["notify-test", "--config", config, "good"]).status == 0)
+        let unknown = try Binary.run(["notify-test", "--config", config, "nosuch"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr == "feedwatch: no notify channel named \"nosuch\" (channels: good, down)\n")
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("feedwatch.db")))
+    }
+
+    @Test func theDaemonDeliversWhatAPollQueuedAndStatusShowsTheChannel() throws {
+        let server = try FakeWordPressServer()
+        defer { server.stop() }
+        let receiver = try FakeWebhookReceiver()
+        defer { receiver.stop() }
+        let site = server.addSite(uniqueSiteName("cli-notify-queue"))
+        let post = site.addPost(title: "Before", content: "<p>Text.</p>")
+        let scratch = try TemporaryDirectory()
+        let config = try scratch.write("feedwatch.json", """
+            {"sites": [{"name": "\(site.name)", "url": "\(site.url)"}],
+             "notify": [{"name": "hook", "webhook": "\(receiver.url)hook", "events": ["revised"]}]}
+            """)
+        let arguments = ["--config", config, "--database", scratch.file("feedwatch.db")]
+        #expect(try Binary.run(["poll"] + arguments).status == 0)
+        site.edit(post, title: "After")
+        #expect(try Binary.run(["poll"] + arguments).status == 0)
+        let queued = try Binary.run(["status"] + arguments)
+        #expect(queued.stdout.contains("notify channels:\nhook  \(receiver.url)hook  nothing sent yet\n  waiting: 1 (oldest from 20"),
+                "\(queued.stdout)")
+        #expect(receiver.requests.isEmpty, "poll queues; the daemon delivers")
+
+        let daemon = try Binary.Running(["run"] + arguments, environment: [:])
+        var requests: [WebhookRequest] = []
+        for _ in 0..<100 where requests.isEmpty {
+            Thread.sleep(forTimeInterval: 0.1)
+            requests = receiver.requests
+        }
+        kill(daemon.process.processIdentifier, SIGTERM)
+        #expect(daemon.wait(timeout: 10).status == 0)
+        #expect(requests.count == 1)
+        let document = try #require(requests.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any] })
+        #expect(document["event"] as? String == "revised" && document["title"] as? String == "After")
+
+        let sent = try Binary.run(["status", "--json"] + arguments)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(sent.stdout.utf8)) as? [String: Any])
+        let channel = try #require((report["channels"] as? [[String: Any]])?.first)
+        #expect(channel["name"] as? String == "hook" && channel["backlog"] as? Int == 0 && channel["last_success"] is String)
+    }
+}
