@@ -72,3 +72,45 @@ import TestSupport
         #expect(channel["name"] as? String == "hook" && channel["backlog"] as? Int == 0 && channel["last_success"] is String)
     }
 }
+
+/// The receiver example of the README (docs/examples/webhook-receiver.py)
+/// accepts feedwatch's signature and refuses one made with another secret.
+@Suite struct DocumentedReceiverTests {
+    private static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("docs/examples/webhook-receiver.py").path
+
+    @Test func theDocumentedReceiverVerifiesTheSignature() throws {
+        let scratch = try TemporaryDirectory()
+        let receiverSecret = try scratch.write("receiver.secret", "correct horse battery staple\n")
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        receiver.arguments = ["python3", Self.example, receiverSecret]
+        let log = scratch.file("receiver.log")
+        FileManager.default.createFile(atPath: log, contents: nil)
+        receiver.standardOutput = FileHandle(forWritingAtPath: log)
+        receiver.standardError = FileHandle.nullDevice
+        try receiver.run()
+        defer { receiver.terminate() }
+        var port: String?
+        for _ in 0..<100 where port == nil {
+            Thread.sleep(forTimeInterval: 0.05)
+            port = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").first
+                .flatMap { $0.hasPrefix("listening on port ") ? String($0.dropFirst(18)) : nil }
+        }
+        let listening = try #require(port, "the example receiver did not start (python3 missing?)")
+
+        for (secret, expected) in [("correct horse battery staple", "hook: delivered: HTTP 204"),
+                                   ("another secret", "hook: refused, would not be retried: HTTP 401")] {
+            let secretFile = try scratch.write("feedwatch.secret", secret)
+            chmod(secretFile, 0o600)
+            let config = try scratch.write("feedwatch.json", """
+                {"sites": [{"name": "\(uniqueSiteName("cli-receiver"))", "url": "http://127.0.0.1:9/site/"}],
+                 "notify": [{"name": "hook", "webhook": "http://127.0.0.1:\(listening)/", "secretFile": "\(secretFile)"}]}
+                """)
+            let result = try Binary.run(["notify-test", "--config", config])
+            #expect(result.stdout.hasPrefix(expected), "\(result.stdout) \(result.stderr)")
+        }
+        let accepted = (try String(contentsOfFile: log, encoding: .utf8)).split(separator: "\n").dropFirst()
+        #expect(accepted.count == 1 && accepted.first?.hasPrefix("revised notify-test-") == true, "\(accepted)")
+    }
+}
