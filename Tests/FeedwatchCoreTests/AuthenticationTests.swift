@@ -144,6 +144,27 @@ import TestSupport
         #expect(messages.lines.contains { $0.contains("monitor.pass (the application password of") && $0.contains("chmod 600") })
         await harness.shutdown()
     }
+
+    @Test func aWebhookSecretReadableByOthersIsWarnedAboutAndNeverLogged() async throws {
+        let messages = CapturedLogs()
+        let directory = try TemporaryDirectory()
+        let open = try directory.write("open.secret", "visible-to-all")
+        chmod(open, 0o644)
+        let closed = try directory.write("closed.secret", "for-feedwatch-only")
+        chmod(closed, 0o600)
+        let channels = [
+            NotifyChannel(name: "open", target: .webhook(url: "https://hooks.example.org/a", secret: .file(open))),
+            NotifyChannel(name: "closed", target: .webhook(url: "https://hooks.example.org/b", secret: .file(closed))),
+        ]
+        let engine = try Engine(configuration: Configuration(source: "test", sites: [], notify: channels),
+                                databasePath: directory.file("feedwatch.db"), environment: [:],
+                                logger: Logger(label: "test") { _ in messages })
+        #expect(messages.lines.filter { $0.contains("readable by group or others") }
+            == ["warning: \(open) (the webhook secret of notify channel open) is readable by group or others; "
+                + "chmod 600 it, or chmod 640 with a group only feedwatch belongs to"])
+        #expect(!messages.lines.contains { $0.contains("visible-to-all") || $0.contains("for-feedwatch-only") })
+        await engine.shutdown()
+    }
 }
 
 /// Collects log messages, to check what an administrator would be told.
