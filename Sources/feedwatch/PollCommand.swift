@@ -5,7 +5,8 @@ struct PollCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "poll",
         abstract: "Sync the named sites (default: every enabled site) once, report events, then exit.",
-        discussion: "Exits non-zero when any site failed.")
+        discussion: "Notifications due are sent before it exits; those that fail wait for the daemon or the next poll. "
+            + "Exits non-zero when any site failed.")
 
     @OptionGroup var options: GlobalOptions
 
@@ -28,6 +29,7 @@ struct PollCommand: AsyncParsableCommand {
         await engine.reporter.flushLoggingErrors()
         let poller = Poller(syncers: selected.map(engine.syncer), concurrency: configuration.concurrency)
         let failures = await poller.pollOnce(full: full)
+        await engine.dispatcher().deliverDue()
         await engine.shutdown()
         for failure in failures {
             StandardError.write("feedwatch: \(failure.site): \(failure.error)\n")

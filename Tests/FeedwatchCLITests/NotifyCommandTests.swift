@@ -33,7 +33,7 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: scratch.file("feedwatch.db")))
     }
 
-    @Test func theDaemonDeliversWhatAPollQueuedAndStatusShowsTheChannel() throws {
+    @Test func theDaemonDeliversWhatAPollCouldNotAndStatusShowsTheChannel() throws {
         let server = try FakeWordPressServer()
         defer { server.stop() }
         let receiver = try FakeWebhookReceiver()
@@ -48,15 +48,18 @@ import TestSupport
         let arguments = ["--config", config, "--database", scratch.file("feedwatch.db")]
         #expect(try Binary.run(["poll"] + arguments).status == 0)
         site.edit(post, title: "After")
-        #expect(try Binary.run(["poll"] + arguments).status == 0)
+        receiver.goDown()
+        #expect(try Binary.run(["poll"] + arguments).status == 0, "a notification that fails does not fail the poll")
         let queued = try Binary.run(["status"] + arguments)
-        #expect(queued.stdout.contains("notify channels:\nhook  \(receiver.url)hook  nothing sent yet\n  waiting: 1 (oldest from 20"),
+        #expect(queued.stdout.contains("notify channels:\nhook  \(receiver.url)hook  failing\n  waiting: 1 (oldest from 20"),
                 "\(queued.stdout)")
-        #expect(receiver.requests.isEmpty, "poll queues; the daemon delivers")
+        #expect(queued.stdout.contains("  last error: \(receiver.url)hook: cannot reach the server"), "\(queued.stdout)")
 
+        // The daemon retries after the first backoff (5 to 10 s).
+        try receiver.comeBack()
         let daemon = try Binary.Running(["run"] + arguments, environment: [:])
         var requests: [WebhookRequest] = []
-        for _ in 0..<100 where requests.isEmpty {
+        for _ in 0..<150 where requests.isEmpty {
             Thread.sleep(forTimeInterval: 0.1)
             requests = receiver.requests
         }
@@ -70,6 +73,10 @@ import TestSupport
         let report = try #require(try JSONSerialization.jsonObject(with: Data(sent.stdout.utf8)) as? [String: Any])
         let channel = try #require((report["channels"] as? [[String: Any]])?.first)
         #expect(channel["name"] as? String == "hook" && channel["backlog"] as? Int == 0 && channel["last_success"] is String)
+
+        site.edit(post, title: "After, again")
+        #expect(try Binary.run(["poll"] + arguments).status == 0)
+        #expect(receiver.requests.count == 2, "a poll sends what is due before it exits")
     }
 }
 

@@ -46,6 +46,26 @@ public struct NotificationDispatcher: Sendable {
         }
     }
 
+    /// Delivers what is due now (`feedwatch poll`): each channel until its
+    /// queue is empty or an attempt fails; the retries wait for the daemon or
+    /// the next poll.
+    public func deliverDue() async {
+        await withTaskGroup(of: Void.self) { group in
+            for channel in channels {
+                group.addTask {
+                    var logger = logger
+                    logger[metadataKey: "channel"] = "\(channel.name)"
+                    do {
+                        while let delivery = try await store.nextDelivery(for: channel.name), delivery.nextAttempt <= Date(),
+                              try await attempt(delivery, to: channel, logger: logger) {}
+                    } catch {
+                        logger.error("\(error)")
+                    }
+                }
+            }
+        }
+    }
+
     private func deliverForever(to channel: NotifyChannel) async {
         var logger = logger
         logger[metadataKey: "channel"] = "\(channel.name)"
@@ -60,7 +80,7 @@ public struct NotificationDispatcher: Sendable {
                     try await Task.sleep(for: min(.seconds(wait), idlePoll))
                     continue
                 }
-                try await attempt(delivery, to: channel, logger: logger)
+                _ = try await attempt(delivery, to: channel, logger: logger)
             } catch is CancellationError {
                 return
             } catch {
@@ -70,14 +90,15 @@ public struct NotificationDispatcher: Sendable {
         }
     }
 
-    private func attempt(_ delivery: Delivery, to channel: NotifyChannel, logger: Logger) async throws {
+    /// One attempt; `false` when the event stays queued for a retry.
+    private func attempt(_ delivery: Delivery, to channel: NotifyChannel, logger: Logger) async throws -> Bool {
         let age = Date().timeIntervalSince(delivery.createdAt)
         if age > Double(channel.maxAge.components.seconds) {
             let attempts = delivery.attempts == 1 ? "1 failed attempt" : "\(delivery.attempts) failed attempts"
             let reason = "gave up \(Self.describe(delivery)) after \(attempts) in \(DurationText.format(channel.maxAge)) (maxAge)"
             logger.error("notify channel \(channel.name) \(reason)")
             try await store.deliveryAbandoned(delivery, reason: reason)
-            return
+            return true
         }
         let outcome = await sender.send(try await payload(for: delivery), of: delivery.event, to: channel)
         try Task.checkCancellation()
@@ -87,9 +108,11 @@ public struct NotificationDispatcher: Sendable {
                 logger.notice("notify channel \(channel.name) delivered \(Self.describe(delivery)) after \(delivery.attempts) failed \(delivery.attempts == 1 ? "attempt" : "attempts")")
             }
             try await store.deliverySucceeded(delivery)
+            return true
         case .refused(let reason):
             logger.error("notify channel \(channel.name) refused \(Self.describe(delivery)) for good: \(reason)")
             try await store.deliveryAbandoned(delivery, reason: reason)
+            return true
         case .retry(let reason, let retryAfter):
             let delay = Backoff.delay(failures: delivery.attempts + 1, interval: retryBase, retryAfter: retryAfter)
             logger.warning("""
@@ -98,6 +121,7 @@ public struct NotificationDispatcher: Sendable {
                 """)
             let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
             try await store.deliveryFailed(delivery, error: reason, retryAt: Date().addingTimeInterval(seconds))
+            return false
         }
     }
 
