@@ -84,17 +84,19 @@ struct DaemonService: Service {
     }
 
     /// Runs `first`, then each dispatcher of `next` in place of the one before
-    /// (a reload): a delivery cut short is sent again by its successor.
+    /// (a reload): a delivery cut short is sent again by its successor. Each
+    /// runs in a task of its own, so that one can be cancelled and the next
+    /// started (a cancelled task group would cancel the newcomer too); the
+    /// stream ends when the service is cancelled, and the last one with it.
     private static func deliver(first: NotificationDispatcher, then next: AsyncStream<NotificationDispatcher>) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await first.run() }
-            for await dispatcher in next {
-                group.cancelAll()
-                await group.waitForAll()
-                group.addTask { await dispatcher.run() }
-            }
-            group.cancelAll()
+        var current = Task { await first.run() }
+        for await dispatcher in next {
+            current.cancel()
+            await current.value
+            current = Task { await dispatcher.run() }
         }
+        current.cancel()
+        await current.value
     }
 
     /// The line `systemctl status` shows, e.g.

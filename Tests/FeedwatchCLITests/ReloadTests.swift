@@ -50,9 +50,10 @@ import TestSupport
         }
     }
 
-    private static func config(_ sites: [(site: FakeSite, extra: String)]) -> String {
+    /// - Parameter notify: the `notify` list, as JSON.
+    private static func config(_ sites: [(site: FakeSite, extra: String)], notify: String = "[]") -> String {
         let entries = sites.map { #"{"name": "\#($0.site.name)", "url": "\#($0.site.url)"\#($0.extra)}"# }
-        return #"{"sites": [\#(entries.joined(separator: ", "))]}"#
+        return #"{"sites": [\#(entries.joined(separator: ", "))], "notify": \#(notify)}"#
     }
 
     /// Listings of `site`'s collections (`wp/v2/posts`, `wp/v2/pages`) since the last `clearRequests`.
@@ -130,12 +131,16 @@ import TestSupport
         }
 
         server.clearRequests()
+        let receiver = try FakeWebhookReceiver()
+        defer { receiver.stop() }
         let messages = try daemon.reload(Self.config([
             (changed, #", "interval": "10s", "types": ["posts", "pages"]"#), (added, ""),
-        ]))
+        ], notify: #"[{"name": "added-hook", "webhook": "\#(receiver.url)", "events": ["baseline"]}]"#))
         #expect(messages.last?.hasPrefix("READY=1") == true, "\(messages)")
         #expect(try JournalReader.entries(site: added.name).map { $0["FEEDWATCH_EVENT"] } == ["baseline"],
                 "an added site is polled within seconds")
+        #expect(Self.eventually(within: 5) { receiver.requests.contains { $0.bodyText.contains(added.name) } },
+                "a channel added by the reload gets the events from then on")
         #expect(Self.eventually(within: 15) { Self.listings(of: changed, "pages", in: server) > 0 },
                 "the new interval (10 s instead of 1 h) and type apply to the changed site")
         #expect(Self.listings(of: removed, "posts", in: server) == 0, "the removed site is no longer polled")
