@@ -125,6 +125,34 @@ struct CommandRunnerTests {
         for pid in grandchild { #expect(await Self.processEnds(pid, within: .seconds(2))) }
     }
 
+    @Test func whatATimedOutCommandLeavesBehindIsKilledWhenItDies() async {
+        let clock = ContinuousClock()
+        let started = clock.now
+        // The shell dies of SIGTERM; the sleep it started ignores SIGTERM and
+        // would outlive it, holding the output pipe, but for the SIGKILL sent
+        // to the group as soon as the shell is gone.
+        let outcome = await Self.shell("(trap '' TERM; exec /bin/sleep 60) & echo $!; wait",
+                                       timeout: .milliseconds(500), killGrace: .seconds(10))
+        #expect(outcome.ending == .timedOut(after: .milliseconds(500)))
+        #expect(clock.now - started < .seconds(3))
+        let grandchild = Self.pids(in: outcome)
+        #expect(grandchild.count == 1)
+        for pid in grandchild { #expect(await Self.processEnds(pid, within: .seconds(1))) }
+    }
+
+    @Test func aCommandThatExitsIsNotWaitedForBecauseOfWhatItLeftRunning() async throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        // The background sleep keeps the output pipe open after the shell exits.
+        let outcome = await Self.shell("/bin/sleep 5 & echo $!")
+        #expect(outcome.ending == .exited(status: 0))
+        #expect(clock.now - started < .seconds(2))
+        let pid = try #require(Self.pids(in: outcome).first)
+        // By design: only a command that times out or is cancelled has its group killed.
+        #expect(kill(pid, 0) == 0)
+        kill(pid, SIGKILL)
+    }
+
     @Test func cancellingTheTaskKillsTheCommandAndItsChildren() async throws {
         let directory = try TemporaryDirectory()
         let pidFile = directory.file("pids")

@@ -79,7 +79,8 @@ public struct CommandOutcome: Sendable, Equatable, CustomStringConvertible {
         case .timedOut(let timeout):
             return "\(name) did not finish within \(Self.durationText(timeout)) and was killed"
         case .cancelled:
-            return "\(name) was killed before it finished because feedwatch cancelled the delivery (stopping or reloading)"
+            return "\(name) was killed before it finished because feedwatch cancelled the delivery "
+                + "(stopping or reloading)"
         case .couldNotStart(let failure):
             return "\(name) could not be started: \(failure.reason)"
         case .statusLost:

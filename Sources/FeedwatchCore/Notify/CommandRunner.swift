@@ -249,6 +249,11 @@ private final class CommandRun: Sendable {
         posix_spawn_file_actions_adddup2(&actions, outputPipe.write, 2)
         _ = closeFrom(&actions, 3)
 
+        // Without an explicit mask the child would inherit this thread's: SIGPIPE
+        // blocked (above), and whatever the thread that created it blocked, which
+        // for a thread of the cooperative pool is nearly every signal, SIGTERM
+        // included. Signals the daemon ignores would stay ignored across exec.
+        // A new process group, its id the child's pid, is what a timeout kills.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -438,7 +443,8 @@ private final class CommandRun: Sendable {
     private static func execFailure(_ code: Int32) -> String {
         switch code {
         case ENOENT: return "no such file (or the interpreter on its #! line is missing)"
-        case EACCES: return "permission denied (is it executable, and can feedwatch's user enter every directory above it?)"
+        case EACCES:
+            return "permission denied (is it executable, and can feedwatch's user enter every directory above it?)"
         case ENOEXEC: return "not a program this system can run (a script needs a #! line)"
         case ENOTDIR: return "a part of its path is not a directory"
         case ETXTBSY: return "the file is open for writing (being replaced?)"
