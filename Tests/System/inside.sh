@@ -34,6 +34,11 @@ finish() {
     exit
 }
 
+echo "== a webhook secret for the service, as LoadCredential= (the README's way)"
+install -D -m 0600 /srv/hook.secret /etc/feedwatch/hook.secret
+mkdir -p /etc/systemd/system/feedwatch.service.d
+printf '[Service]\nLoadCredential=hook.secret:/etc/feedwatch/hook.secret\n' >/etc/systemd/system/feedwatch.service.d/credential.conf
+
 echo "== dpkg -i"
 check "dpkg -i installs the package" dpkg -i "$DEB"
 check "the service is enabled" systemctl is-enabled feedwatch
@@ -49,6 +54,8 @@ check "journalctl -x explains the event from the catalog" \
 eventually 15 "systemctl status shows the live status line" bash -c "systemctl show -p StatusText --value feedwatch | grep -q '^1 site, 0 failing'"
 echo "   StatusText: $(status_text)"
 check "feedwatch status reads the database while the daemon runs" bash -c "feedwatch status | grep -q '^$SITE .* ok$'"
+eventually 15 "the webhook took the baseline, signed with the credential" \
+    bash -c "feedwatch status | grep -A1 '^hook ' | grep -q 'waiting: 0; last success: 20'"
 
 echo "== the sandbox is in force"
 pid=$(main_pid)
@@ -85,4 +92,5 @@ check "the history is kept" test -f /var/lib/private/feedwatch/feedwatch.db
 check "dpkg -P" dpkg -P feedwatch
 check "the configuration is purged" test ! -e /etc/feedwatch.json
 check "the history is purged" test ! -e /var/lib/private/feedwatch
+rm -rf /etc/systemd/system/feedwatch.service.d /etc/feedwatch
 finish

@@ -1,8 +1,9 @@
 #!/bin/bash
 # The system test (`make test-system`): feedwatch's Debian package under a real
 # systemd. Boots a minimal Debian in a systemd-nspawn container (systemd as
-# PID 1, sharing this machine's network), serves a fake WordPress site on
-# 127.0.0.1 here, and runs inside.sh in the container against the package.
+# PID 1, sharing this machine's network), serves a fake WordPress site and the
+# README's webhook receiver on 127.0.0.1 here, and runs inside.sh in the
+# container against the package.
 #
 #   run.sh DEB FAKE_FARM
 #
@@ -30,14 +31,30 @@ for _ in $(seq 1 100); do grep -q '^READY' "$WORK/farm.out" && break; sleep 0.1;
 read -r _ site url < <(grep '^SITE ' "$WORK/farm.out")
 [ -n "${url:-}" ] || { echo "the fake WordPress site did not start:"; cat "$WORK/farm.out"; exit 1; }
 echo "fake WordPress site $site at $url"
-printf '{"sites": [{"name": "%s", "url": "%s", "interval": "10s"}]}\n' "$site" "$url" >"$WORK/feedwatch.json"
+
+# The README's webhook receiver, which checks the signature, on a port of its own.
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/hook.secret"
+python3 docs/examples/webhook-receiver.py "$WORK/hook.secret" >"$WORK/receiver.out" 2>&1 &
+receiver=$!
+trap 'echo quit >&4; kill $farm $receiver 2>/dev/null || true; rm -f "$WORK/farm.in"' EXIT
+for _ in $(seq 1 100); do grep -q '^listening on port' "$WORK/receiver.out" && break; sleep 0.1; done
+port=$(sed -n 's/^listening on port //p' "$WORK/receiver.out")
+[ -n "$port" ] || { echo "the webhook receiver did not start:"; cat "$WORK/receiver.out"; exit 1; }
+printf '{"sites": [{"name": "%s", "url": "%s", "interval": "10s"}],
+ "notify": [{"name": "hook", "webhook": "http://127.0.0.1:%s/", "credential": "hook.secret", "events": ["baseline"]}]}\n' \
+    "$site" "$url" "$port" >"$WORK/feedwatch.json"
 
 set +e
 ROOT=$WORK/root LOGDIR=$WORK/logs NAME=feedwatch-system-$$ BOOT_TIMEOUT=90 CMD_TIMEOUT=300 \
-NSPAWN_ARGS="--bind-ro=$DEB:/srv/feedwatch.deb --bind-ro=$WORK/feedwatch.json:/srv/feedwatch.json --bind-ro=$PWD/Tests/System/inside.sh:/srv/inside.sh" \
+NSPAWN_ARGS="--bind-ro=$DEB:/srv/feedwatch.deb --bind-ro=$WORK/feedwatch.json:/srv/feedwatch.json --bind-ro=$WORK/hook.secret:/srv/hook.secret --bind-ro=$PWD/Tests/System/inside.sh:/srv/inside.sh" \
     Tests/System/boot-and-run.sh /srv/inside.sh /srv/feedwatch.deb /srv/feedwatch.json "$site"
 rc=$?
 set -e
+# The receiver, outside the container, verified the signature of what the
+# sandboxed daemon sent (it prints only what it accepted).
+if [ $rc = 0 ] && ! grep -q '^baseline ' "$WORK/receiver.out"; then
+    echo "FAIL: the webhook receiver accepted no signed baseline:"; cat "$WORK/receiver.out"; rc=1
+fi
 case $rc in
 0) echo "system test passed" ;;
 90 | 91)
