@@ -182,6 +182,34 @@ import TestSupport
         receiver.stop()
     }
 
+    @Test func aHangingChannelDoesNotHoldUpAnotherChannel() async throws {
+        let stuck = try FakeWebhookReceiver()
+        stuck.defaultAnswer = .hang
+        let healthy = try FakeWebhookReceiver()
+        var slow = NotifyChannel(name: "stuck", target: .webhook(url: stuck.url, secret: nil))
+        slow.timeout = .seconds(60)
+        let watched = try WatchedSite("notify-two-channels", notify: [
+            slow, NotifyChannel(name: "healthy", target: .webhook(url: healthy.url, secret: nil)),
+        ])
+        let post = watched.site.addPost(title: "First", content: "<p>One.</p>")
+        #expect(await watched.sync() == nil)
+        watched.site.edit(post, title: "First, revised")
+        #expect(await watched.sync() == nil)
+        let dispatcher = watched.engine.dispatcher(retryBase: .milliseconds(200), idlePoll: .milliseconds(50))
+        let start = ContinuousClock.now
+        let task = Task { await dispatcher.run() }
+        let hanging = await stuck.waitForRequests(1)
+        let taken = await healthy.waitForRequests(1)
+        let elapsed = ContinuousClock.now - start
+        #expect(hanging.count == 1 && taken.count == 1, "both were sent the event")
+        #expect(elapsed < .seconds(1), "the healthy channel had it after \(elapsed)")
+        task.cancel()
+        await task.value
+        await watched.shutdown()
+        stuck.stop()
+        healthy.stop()
+    }
+
     @Test func aHangingChannelDelaysNeitherPollingNorTheJournal() async throws {
         let scene = try await Scene("notify-hang") { $0.timeout = .seconds(60) }
         scene.receiver.defaultAnswer = .hang

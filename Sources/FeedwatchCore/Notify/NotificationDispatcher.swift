@@ -33,8 +33,12 @@ public struct NotificationDispatcher: Sendable {
     /// longer configured is dropped first, with a word in the journal.
     public func run() async {
         do {
-            for (name, count) in try await store.dropDeliveries(exceptFor: channels.map(\.name)).sorted(by: { $0.key < $1.key }) {
-                logger.warning("dropped \(count) undelivered \(count == 1 ? "event" : "events") of notify channel \(name), which is no longer configured")
+            let dropped = try await store.dropDeliveries(exceptFor: channels.map(\.name))
+            for (name, count) in dropped.sorted(by: { $0.key < $1.key }) {
+                logger.warning("""
+                    dropped \(count) undelivered \(count == 1 ? "event" : "events") of notify channel \(name), \
+                    which is no longer configured
+                    """)
             }
         } catch {
             logger.error("\(error)")
@@ -53,8 +57,7 @@ public struct NotificationDispatcher: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for channel in channels {
                 group.addTask {
-                    var logger = logger
-                    logger[metadataKey: "channel"] = "\(channel.name)"
+                    let logger = logger(for: channel)
                     do {
                         while let delivery = try await store.nextDelivery(for: channel.name), delivery.nextAttempt <= Date(),
                               try await attempt(delivery, to: channel, logger: logger) {}
@@ -66,9 +69,14 @@ public struct NotificationDispatcher: Sendable {
         }
     }
 
-    private func deliverForever(to channel: NotifyChannel) async {
+    private func logger(for channel: NotifyChannel) -> Logger {
         var logger = logger
         logger[metadataKey: "channel"] = "\(channel.name)"
+        return logger
+    }
+
+    private func deliverForever(to channel: NotifyChannel) async {
+        let logger = logger(for: channel)
         while !Task.isCancelled {
             do {
                 guard let delivery = try await store.nextDelivery(for: channel.name) else {
