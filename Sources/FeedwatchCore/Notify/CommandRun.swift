@@ -3,11 +3,11 @@ import Glibc
 #endif
 import Synchronization
 
-typealias StartFailure = CommandOutcome.StartFailure
-
 /// One run: what to run, the thread that supervises it, and the pipe through
 /// which a cancelled task wakes that thread.
 final class CommandRun: Sendable {
+    typealias StartFailure = CommandOutcome.StartFailure
+
     let arguments: [String]
     let input: [UInt8]
     let environment: [String: String]
