@@ -2,8 +2,8 @@ import Glibc
 import Synchronization
 
 /// One listening socket on 127.0.0.1 with its accept thread and one thread per connection,
-/// from the moment it starts listening until `stop()`: the part of `ServerCore` a server that
-/// goes down and comes back (`FakeWebhookReceiver`) starts once per period up.
+/// from the moment it starts listening until `stop()`: what `ServerCore` runs for its whole life,
+/// and what a server that goes down and comes back (`FakeWebhookReceiver`) starts once per period up.
 ///
 /// `serve` runs on a connection's own thread with the connected socket and the stop latch; it
 /// returns when it is done with the connection, which is then closed. It must wait only in

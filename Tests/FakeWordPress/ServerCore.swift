@@ -1,4 +1,3 @@
-import Glibc
 import Synchronization
 
 /// The running server: listening socket, threads, sites, request log and counters.
@@ -7,8 +6,8 @@ import Synchronization
 /// keep that object alive: its `deinit` is what stops a server a test forgot to stop.
 final class ServerCore: Sendable {
     let port: Int
-    private let listener: Int32
-    private let latch: StopLatch
+    /// Set once `init` has made it (its connection threads call back into `self`).
+    private let listener = Mutex<LoopbackListener?>(nil)
     private let state = Mutex(State())
     /// Kept outside `state` so that counting never waits for the log or the site table.
     private let requestTotal = Atomic<Int>(0)
@@ -21,32 +20,19 @@ final class ServerCore: Sendable {
         /// Requests per site received and not yet answered, and the most there ever were at once.
         var inFlight: [String: Int] = [:]
         var peakInFlight: [String: Int] = [:]
-        /// Open client sockets by connection number. Each is closed by its own thread only after
-        /// leaving this table, so `stop()` never shuts down a descriptor number reused since.
-        var sockets: [Int: Int32] = [:]
-        /// Connection threads not yet joined, and the numbers of those that have returned.
-        var threads: [Int: JoinableThread] = [:]
-        var returned: [Int] = []
-        var nextConnection = 0
-        var acceptThread: JoinableThread?
-        var stopped = false
     }
 
+    /// The name of every thread of the server (`/proc/self/task/*/comm`).
+    static let threadName = "fake-wordpress"
+
     init() throws {
-        (listener, port) = try Socket.listenOnLoopback()
-        do {
-            latch = try StopLatch()
-        } catch {
-            close(listener)
-            throw error
+        let (descriptor, port) = try Socket.listenOnLoopback()
+        self.port = port
+        let listening = try LoopbackListener(listening: descriptor, threadName: Self.threadName) { [self] descriptor, latch in
+            HTTPConnection(descriptor: descriptor, latch: latch, handler: { [self] request in respond(to: request) },
+                           wrote: { [self] count in byteTotal.add(count, ordering: .relaxed) }).run()
         }
-        do {
-            let thread = try JoinableThread { [self] in acceptLoop() }
-            state.withLock { $0.acceptThread = thread }
-        } catch {
-            close(listener)
-            throw error
-        }
+        listener.withLock { $0 = listening }
     }
 
     var requests: [FakeRequest] { state.withLock { $0.requests } }
@@ -77,78 +63,7 @@ final class ServerCore: Sendable {
 
     /// Stops accepting, wakes and joins every thread, closes every socket. Idempotent.
     func stop() {
-        let acceptThread: JoinableThread? = state.withLock { state in
-            guard !state.stopped else { return nil }
-            state.stopped = true
-            // Wakes connection threads blocked in send(); those in poll() also see the latch.
-            for descriptor in state.sockets.values { shutdown(descriptor, Int32(SHUT_RDWR)) }
-            defer { state.acceptThread = nil }
-            return state.acceptThread
-        }
-        guard let acceptThread else { return }
-        latch.signal()
-        acceptThread.join()
-        // The accept thread is gone, so no connection thread can be added any more.
-        let threads = state.withLock { state in
-            defer { state.threads = [:] }
-            return Array(state.threads.values)
-        }
-        threads.forEach { $0.join() }
-        close(listener)
-    }
-
-    // MARK: - Threads
-
-    private func acceptLoop() {
-        while Socket.waitReadable(listener, unless: latch) {
-            guard let descriptor = Socket.accept(listener) else {
-                // Out of descriptors: back off instead of spinning on a listener that stays readable.
-                if errno == EMFILE || errno == ENFILE { usleep(10_000) }
-                continue
-            }
-            startConnection(descriptor)
-        }
-    }
-
-    private func startConnection(_ descriptor: Int32) {
-        joinReturnedThreads()
-        let number: Int? = state.withLock { state in
-            guard !state.stopped else { return nil }
-            defer { state.nextConnection += 1 }
-            state.sockets[state.nextConnection] = descriptor
-            return state.nextConnection
-        }
-        guard let number else {
-            close(descriptor)
-            return
-        }
-        do {
-            let thread = try JoinableThread { [self] in serve(connection: number, descriptor: descriptor) }
-            state.withLock { $0.threads[number] = thread }
-        } catch {
-            state.withLock { _ = $0.sockets.removeValue(forKey: number) }
-            close(descriptor)
-        }
-    }
-
-    private func serve(connection number: Int, descriptor: Int32) {
-        HTTPConnection(descriptor: descriptor, latch: latch, handler: { [self] request in respond(to: request) },
-                       wrote: { [self] count in byteTotal.add(count, ordering: .relaxed) }).run()
-        state.withLock { state in
-            state.sockets[number] = nil
-            state.returned.append(number)
-        }
-        close(descriptor)
-    }
-
-    /// Joins connection threads that have already returned, so a long test does not pile them up.
-    /// Runs on the accept thread, the only one that adds threads, so every returned one is listed.
-    private func joinReturnedThreads() {
-        let finished: [JoinableThread] = state.withLock { state in
-            defer { state.returned = [] }
-            return state.returned.compactMap { state.threads.removeValue(forKey: $0) }
-        }
-        finished.forEach { $0.join() }
+        listener.withLock { $0 }?.stop()
     }
 
     // MARK: - Requests
