@@ -4,6 +4,8 @@
 struct HTTPConnection {
     let descriptor: Int32
     let latch: StopLatch
+    /// Larger request bodies are answered 413.
+    var bodyLimit = HTTPRequestParser.maxBodyBytes
     let handler: @Sendable (HTTPRequest) -> HTTPResponse
     /// Told of every response byte written, for `FakeWordPressServer.bytesSent`.
     let wrote: @Sendable (Int) -> Void
@@ -12,7 +14,7 @@ struct HTTPConnection {
         let writer = ResponseWriter(descriptor: descriptor, latch: latch, counted: wrote)
         var buffer: [UInt8] = []
         while true {
-            switch HTTPRequestParser.parse(buffer) {
+            switch HTTPRequestParser.parse(buffer, bodyLimit: bodyLimit) {
             case .needMoreData:
                 guard Socket.waitReadable(descriptor, unless: latch),
                       Socket.receive(descriptor, into: &buffer) > 0
@@ -25,7 +27,7 @@ struct HTTPConnection {
                 let response = handler(request)
                 let keepAlive = switch response.delivery {
                 case .complete, .trickled, .oversized: request.keepAlive
-                case .truncated, .dropConnection: false
+                case .truncated, .dropConnection, .hang: false
                 }
                 let completed = writer.write(response, omitBody: request.method == "HEAD", keepAlive: keepAlive,
                                              http10: request.isHTTP10)

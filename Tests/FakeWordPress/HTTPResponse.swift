@@ -2,13 +2,17 @@
 /// length of the body a `GET` would get; never for `304`, which has no content) and the
 /// connection headers are added when sending.
 struct HTTPResponse: Sendable {
-    /// How the bytes reach the client; `.truncated` and `.dropConnection` close the connection.
+    /// How the bytes reach the client; `.truncated`, `.dropConnection` and `.hang` close the
+    /// connection.
     enum Delivery: Sendable, Equatable {
         case complete
         /// Headers and only this many bytes of the body.
         case truncated(afterBodyBytes: Int)
         /// Nothing at all.
         case dropConnection
+        /// Nothing at all, with the connection kept open (its thread asleep in `poll()`) until the
+        /// client hangs up or the server stops.
+        case hang
         /// Headers at once, then the whole body in small writes at about this average rate.
         case trickled(bytesPerSecond: Int)
         /// Instead of `body`, exactly this many bytes of generated JSON (`["xxxx…"]`), produced

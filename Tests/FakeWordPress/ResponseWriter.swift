@@ -19,7 +19,15 @@ struct ResponseWriter {
             answered = true
         }
         defer { answer() }
-        if case .dropConnection = response.delivery { return false }
+        switch response.delivery {
+        case .dropConnection:
+            return false
+        case .hang:
+            _ = Socket.pause(descriptor, milliseconds: -1, unless: latch)
+            return false
+        default:
+            break
+        }
 
         let head = response.head(keepAlive: keepAlive, http10: http10, date: WPTime.httpDate(WPTime.now()))
         guard !omitBody, response.hasContent else {
@@ -27,7 +35,7 @@ struct ResponseWriter {
             return send(head)
         }
         switch response.delivery {
-        case .complete, .dropConnection:
+        case .complete, .dropConnection, .hang:
             answer()
             return send(head + response.body)
         case .truncated(let count):

@@ -109,40 +109,28 @@ final class WebhookReceiverCore: Sendable {
     /// pipelining), answered in order, on a connection kept open unless the client asks to close.
     private func serve(_ descriptor: Int32, latch: StopLatch) {
         let connection = connections.add(1, ordering: .relaxed).oldValue
-        let writer = ResponseWriter(descriptor: descriptor, latch: latch, counted: { _ in })
-        var buffer: [UInt8] = []
-        while true {
-            switch HTTPRequestParser.parse(buffer, bodyLimit: Self.bodyLimit) {
-            case .needMoreData:
-                guard Socket.waitReadable(descriptor, unless: latch),
-                      Socket.receive(descriptor, into: &buffer) > 0
-                else { return }
-            case .failure(let status):
-                _ = writer.write(HTTPResponse.protocolError(status), omitBody: false, keepAlive: false, http10: false)
-                return
-            case .request(let request, let consumed):
-                buffer.removeFirst(consumed)
-                let response: HTTPResponse
-                switch record(request, connection: connection) {
-                case .hang:
-                    // Asleep in poll() until the client hangs up or the receiver goes down.
-                    _ = Socket.pause(descriptor, milliseconds: -1, unless: latch)
-                    return
-                case .disconnect:
-                    return
-                case .status(let status, let retryAfter):
-                    var headers = [(name: "Content-Type", value: "text/plain; charset=utf-8")]
-                    if let retryAfter { headers.append(("Retry-After", retryAfter)) }
-                    response = HTTPResponse(status: status, headers: headers,
-                                            body: Array("\(status) \(HTTPResponse.reasonPhrase(status))\n".utf8))
-                case .response(let status, let headers, let body):
-                    response = HTTPResponse(status: status, headers: headers, body: body)
-                }
-                let keepAlive = request.keepAlive
-                let completed = writer.write(response, omitBody: request.method == "HEAD", keepAlive: keepAlive,
-                                             http10: request.isHTTP10)
-                guard completed, keepAlive else { return }
-            }
+        HTTPConnection(descriptor: descriptor, latch: latch, bodyLimit: Self.bodyLimit, handler: { [self] request in
+            Self.response(to: record(request, connection: connection))
+        }, wrote: { _ in }).run()
+    }
+
+    private static func response(to answer: WebhookAnswer) -> HTTPResponse {
+        switch answer {
+        case .hang:
+            var response = HTTPResponse(status: 200, headers: [], body: [])
+            response.delivery = .hang
+            return response
+        case .disconnect:
+            var response = HTTPResponse(status: 200, headers: [], body: [])
+            response.delivery = .dropConnection
+            return response
+        case .status(let status, let retryAfter):
+            var headers = [(name: "Content-Type", value: "text/plain; charset=utf-8")]
+            if let retryAfter { headers.append(("Retry-After", retryAfter)) }
+            return HTTPResponse(status: status, headers: headers,
+                                body: Array("\(status) \(HTTPResponse.reasonPhrase(status))\n".utf8))
+        case .response(let status, let headers, let body):
+            return HTTPResponse(status: status, headers: headers, body: body)
         }
     }
 }
