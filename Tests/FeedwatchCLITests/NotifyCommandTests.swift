@@ -83,8 +83,7 @@ import TestSupport
 /// The receiver example of the README (docs/examples/webhook-receiver.py)
 /// accepts feedwatch's signature and refuses one made with another secret.
 @Suite struct DocumentedReceiverTests {
-    private static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("docs/examples/webhook-receiver.py").path
+    private static let example = Fixture.repository.appendingPathComponent("docs/examples/webhook-receiver.py").path
 
     @Test func theDocumentedReceiverVerifiesTheSignature() throws {
         let scratch = try TemporaryDirectory()

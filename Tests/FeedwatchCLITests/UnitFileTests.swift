@@ -6,20 +6,10 @@ import TestSupport
 /// as the daemon it is, sandboxed so that `systemd-analyze security` rates it
 /// OK, and free of anything `systemd-analyze verify` objects to.
 @Suite struct UnitFileTests {
-    private static let unit = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("systemd/feedwatch.service")
+    private static let unit = Fixture.repository.appendingPathComponent("systemd/feedwatch.service")
 
     private func systemdAnalyze(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try Tool.run("/usr/bin/systemd-analyze", arguments)
     }
 
     @Test func theUnitDeclaresTheServiceContract() throws {

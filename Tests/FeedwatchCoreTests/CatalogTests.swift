@@ -6,20 +6,10 @@ import TestSupport
 /// `systemd/feedwatch.catalog` explains every event kind, and journalctl
 /// accepts it (compiled into a scratch root, as `make install` does into /).
 @Suite struct CatalogTests {
-    private static let catalog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("systemd/feedwatch.catalog")
+    private static let catalog = Fixture.repository.appendingPathComponent("systemd/feedwatch.catalog")
 
     private func journalctl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/journalctl")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try Tool.run("/usr/bin/journalctl", arguments)
     }
 
     @Test func everyEventKindHasAnEntryAndNoEntryIsForeign() throws {
