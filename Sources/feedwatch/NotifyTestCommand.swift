@@ -17,8 +17,8 @@ struct NotifyTestCommand: AsyncParsableCommand {
         let configuration = try options.loadConfiguration()
         let channels = configuration.notify.filter { channel == nil || $0.name == channel }
         guard !channels.isEmpty else {
-            let known = configuration.notify.map(\.name)
-            StandardError.write(channel.map { "feedwatch: no notify channel named \"\($0)\" (channels: \(known.isEmpty ? "none" : known.joined(separator: ", ")))\n" }
+            let known = configuration.notify.isEmpty ? "none" : configuration.notify.map(\.name).joined(separator: ", ")
+            StandardError.write(channel.map { "feedwatch: no notify channel named \"\($0)\" (channels: \(known))\n" }
                 ?? "feedwatch: \(configuration.source) has no notify channels\n")
             throw ExitCode.failure
         }

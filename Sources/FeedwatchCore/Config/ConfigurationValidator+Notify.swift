@@ -42,7 +42,7 @@ extension ConfigurationValidator {
         case (let url?, nil):
             if let webhook = validateWebhook(url, insecure: object["allowInsecure"], at: path) {
                 derivedName = URLComponents(string: webhook)?.host ?? "webhook"
-                target = .webhook(url: webhook, secret: validateChannelSecret(object, at: path))
+                target = .webhook(url: webhook, secret: validateSecret(object, fileKey: "secretFile", at: path))
             }
         case (nil, let command?):
             if let arguments = validateCommand(command, at: "\(path).command") {
@@ -94,30 +94,6 @@ extension ConfigurationValidator {
             return nil
         }
         return url
-    }
-
-    private mutating func validateChannelSecret(_ object: [String: JSONValue], at path: String) -> SecretSource? {
-        switch (object["secretFile"], object["credential"]) {
-        case (nil, nil):
-            return nil
-        case (.string(let file)?, nil):
-            guard file.hasPrefix("/") else {
-                report("\(path).secretFile", "\"\(file)\" must be an absolute path")
-                return nil
-            }
-            return .file(file)
-        case (nil, .string(let name)?):
-            guard !name.isEmpty, !name.contains("/") else {
-                report("\(path).credential", "\"\(name)\" must be a credential name as in LoadCredential=, without '/'")
-                return nil
-            }
-            return .credential(name)
-        case (.some, .some):
-            report(path, "give either \"secretFile\" or \"credential\", not both")
-        default:
-            report(path, "\"secretFile\" and \"credential\" take a string")
-        }
-        return nil
     }
 
     /// A non-empty argument vector whose program is an absolute path: no shell

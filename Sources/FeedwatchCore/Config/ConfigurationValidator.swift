@@ -183,25 +183,36 @@ struct ConfigurationValidator {
             report(path, "missing \"username\": the WordPress user the application password belongs to")
             return nil
         }
-        switch (object["passwordFile"], object["credential"]) {
+        guard object["passwordFile"] != nil || object["credential"] != nil else {
+            report(path, "missing \"passwordFile\" (or \"credential\"): where the application password is kept")
+            return nil
+        }
+        return validateSecret(object, fileKey: "passwordFile", at: path)
+            .map { SiteAuthentication(username: username, secret: $0) }
+    }
+
+    /// A secret named by `fileKey` (an absolute path) or `credential` (a `LoadCredential=` name),
+    /// not both; `nil` when neither is given, or when what is given is wrong (reported).
+    mutating func validateSecret(_ object: [String: JSONValue], fileKey: String, at path: String) -> SecretSource? {
+        switch (object[fileKey], object["credential"]) {
+        case (nil, nil):
+            return nil
         case (.string(let file)?, nil):
             guard file.hasPrefix("/") else {
-                report("\(path).passwordFile", "\"\(file)\" must be an absolute path")
+                report("\(path).\(fileKey)", "\"\(file)\" must be an absolute path")
                 return nil
             }
-            return SiteAuthentication(username: username, secret: .file(file))
+            return .file(file)
         case (nil, .string(let name)?):
             guard !name.isEmpty, !name.contains("/") else {
                 report("\(path).credential", "\"\(name)\" must be a credential name as in LoadCredential=, without '/'")
                 return nil
             }
-            return SiteAuthentication(username: username, secret: .credential(name))
-        case (nil, nil):
-            report(path, "missing \"passwordFile\" (or \"credential\"): where the application password is kept")
+            return .credential(name)
         case (.some, .some):
-            report(path, "give either \"passwordFile\" or \"credential\", not both")
+            report(path, "give either \"\(fileKey)\" or \"credential\", not both")
         default:
-            report(path, "\"passwordFile\" and \"credential\" take a string")
+            report(path, "\"\(fileKey)\" and \"credential\" take a string")
         }
         return nil
     }

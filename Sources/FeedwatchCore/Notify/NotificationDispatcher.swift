@@ -113,7 +113,8 @@ public struct NotificationDispatcher: Sendable {
         switch outcome {
         case .delivered:
             if delivery.attempts > 0 {
-                logger.notice("notify channel \(channel.name) delivered \(Self.describe(delivery)) after \(delivery.attempts) failed \(delivery.attempts == 1 ? "attempt" : "attempts")")
+                let attempts = delivery.attempts == 1 ? "1 failed attempt" : "\(delivery.attempts) failed attempts"
+                logger.notice("notify channel \(channel.name) delivered \(Self.describe(delivery)) after \(attempts)")
             }
             try await store.deliverySucceeded(delivery)
             return true
