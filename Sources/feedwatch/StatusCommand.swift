@@ -87,14 +87,13 @@ struct StatusCommand: AsyncParsableCommand {
 
     static func text(_ channels: [ChannelRow]) -> String {
         guard !channels.isEmpty else { return "" }
-        let time = { (date: Date?) in date.map { $0.ISO8601Format() } ?? "never" }
         return "notify channels:\n" + channels.map { channel in
             let failing = channel.lastErrorAt.map { error in channel.lastSuccess.map { error > $0 } ?? true } ?? false
             let state = failing ? "failing" : channel.lastSuccess == nil ? "nothing sent yet" : "ok"
             var lines = ["\(channel.name)  \(channel.target)  \(state)",
-                         "  waiting: \(channel.backlog)" + (channel.oldestWaiting.map { " (oldest from \(time($0)))" } ?? "")
-                             + "; last success: \(time(channel.lastSuccess))"]
-            if let error = channel.lastError { lines.append("  last error: \(error) (\(time(channel.lastErrorAt)))") }
+                         "  waiting: \(channel.backlog)" + (channel.oldestWaiting.map { " (oldest from \(timeText($0)))" } ?? "")
+                             + "; last success: \(timeText(channel.lastSuccess))"]
+            if let error = channel.lastError { lines.append("  last error: \(error) (\(timeText(channel.lastErrorAt)))") }
             return lines.joined(separator: "\n") + "\n"
         }.joined()
     }
@@ -119,7 +118,6 @@ struct StatusCommand: AsyncParsableCommand {
 
     static func text(_ rows: [Row]) -> String {
         guard !rows.isEmpty else { return "no sites configured\n" }
-        let time = { (date: Date?) in date.map { $0.ISO8601Format() } ?? "never" }
         return rows.map { row in
             var state = row.failuresInRow > 0 ? "failing (\(row.failuresInRow) in a row)" : "ok"
             if !row.configured {
@@ -130,12 +128,17 @@ struct StatusCommand: AsyncParsableCommand {
                 state = "not synced yet"
             }
             var lines = ["\(row.name)  \(row.url)  \(state)",
-                         "  posts tracked: \(row.postsTracked); last success: \(time(row.lastSuccess))"]
+                         "  posts tracked: \(row.postsTracked); last success: \(timeText(row.lastSuccess))"]
             if row.configured && row.enabled {
-                lines[1] += "; next poll: " + (row.nextPoll.map { $0 < Date() ? "due now" : "about \(time($0))" } ?? "when feedwatch starts")
+                lines[1] += "; next poll: " + (row.nextPoll.map { $0 < Date() ? "due now" : "about \(timeText($0))" } ?? "when feedwatch starts")
             }
             if let error = row.lastError, row.failuresInRow > 0 { lines.append("  last error: \(error)") }
             return lines.joined(separator: "\n") + "\n"
         }.joined()
+    }
+
+    /// A time as `status` prints it: ISO 8601, or "never".
+    private static func timeText(_ date: Date?) -> String {
+        date.map { $0.ISO8601Format() } ?? "never"
     }
 }
