@@ -19,22 +19,28 @@ struct DaemonService: Service {
         // systemd's watchdog gets three beats per period; the status line is
         // refreshed every 10 s either way.
         let reporter = engine.reporter
+        let store = engine.store
         let heartbeat = Scheduler.Heartbeat(every: min(notifier.watchdogInterval.map { $0 / 3 } ?? .seconds(10), .seconds(10))) {
             summary in
             let changes = await reporter.changesReported(inLast: .seconds(3600))
-            notifier.heartbeat(status: Self.status(summary, changesInLastHour: changes))
+            let troubles = DaemonTroubles(journalBacklog: await reporter.eventsWaitingForJournal, database: store.writeFailure)
+            notifier.heartbeat(status: Self.status(summary, changesInLastHour: changes, troubles: troubles))
         }
         let scheduler = Scheduler(plan, heartbeat: heartbeat, logger: logger)
         let (plans, planner) = AsyncStream.makeStream(of: Scheduler.Plan.self)
+        let (requests, requester) = AsyncStream.makeStream(of: SyncRequest.self)
+        let pollRequests = PollRequestServer(store: store, scheduler: requester, logger: logger)
         let (dispatchers, redispatch) = AsyncStream.makeStream(of: NotificationDispatcher.self)
         let sites = plan.syncers.count
         logger.info("watching \(sites) \(sites == 1 ? "site" : "sites"), database \(engine.store.path)")
         notifier.ready(status: Self.status(SchedulerSummary(sites: plan.syncers.count, failing: 0, syncing: 0),
-                                           changesInLastHour: 0))
+                                           changesInLastHour: 0, troubles: DaemonTroubles()))
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await scheduler.run(plans: plans) }
+                group.addTask { await scheduler.run(plans: plans, requests: requests) }
                 group.addTask { await Self.deliver(first: engine.dispatcher(), then: dispatchers) }
+                group.addTask { await reporter.retryWhileJournalIsAway() }
+                group.addTask { await pollRequests.run() }
                 group.addTask {
                     var engine = engine
                     for await _ in hangups {
@@ -100,9 +106,24 @@ struct DaemonService: Service {
     }
 
     /// The line `systemctl status` shows, e.g.
-    /// `42 sites, 1 failing, 3 syncing, 5 changes in the last hour`.
-    static func status(_ summary: SchedulerSummary, changesInLastHour changes: Int) -> String {
-        "\(summary.sites) \(summary.sites == 1 ? "site" : "sites"), \(summary.failing) failing, \(summary.syncing) syncing, "
-            + "\(changes) \(changes == 1 ? "change" : "changes") in the last hour"
+    /// `42 sites, 1 failing, 3 syncing, 5 changes in the last hour`, with
+    /// `; journal unavailable, 12 events waiting` or `; database: disk full`
+    /// after it while those last.
+    static func status(_ summary: SchedulerSummary, changesInLastHour changes: Int, troubles: DaemonTroubles) -> String {
+        var line = "\(summary.sites) \(summary.sites == 1 ? "site" : "sites"), \(summary.failing) failing, "
+            + "\(summary.syncing) syncing, \(changes) \(changes == 1 ? "change" : "changes") in the last hour"
+        if let waiting = troubles.journalBacklog {
+            line += "; journal unavailable, \(waiting) \(waiting == 1 ? "event" : "events") waiting"
+        }
+        if let database = troubles.database { line += "; database: \(database.summary)" }
+        return line
     }
+}
+
+/// What keeps the daemon from doing its work, for the status line.
+struct DaemonTroubles {
+    /// Events waiting for the journal, while it is away.
+    var journalBacklog: Int?
+    /// Why the database's last write failed, until one succeeds.
+    var database: StoreError?
 }

@@ -2,17 +2,25 @@ import FeedwatchCore
 import Foundation
 import Logging
 
-/// Diagnostics on stderr, one line each. Under systemd (`JOURNAL_STREAM` set)
-/// every line starts with a `<N>` syslog priority, which journald turns into
-/// the entry's `PRIORITY`; elsewhere it carries the level as a word.
+/// Diagnostics, for the administrator.
+///
+/// Under systemd (`JOURNAL_STREAM` set) each is a structured journal entry of
+/// its own: `PRIORITY` from the level, and `FEEDWATCH_SITE` (with
+/// `FEEDWATCH_ERROR` for warnings and errors) or `FEEDWATCH_CHANNEL` when it
+/// is about a site or a notify channel, so that
+/// `journalctl -u feedwatch FEEDWATCH_SITE=x` shows a site's events and its
+/// problems together. Elsewhere (a terminal, cron) each is a line on stderr,
+/// and a warning or error about a site goes to the journal too, when there is one.
 struct DiagnosticLogHandler: LogHandler {
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level
-    private let toJournal: Bool
+    private let underSystemd: Bool
+    private let journal: JournalWriter
 
     init(label: String) {
         let environment = ProcessInfo.processInfo.environment
-        toJournal = environment["JOURNAL_STREAM"] != nil
+        underSystemd = environment["JOURNAL_STREAM"] != nil
+        journal = JournalWriter.detect(environment: environment)
         logLevel = environment["FEEDWATCH_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
     }
 
@@ -22,21 +30,36 @@ struct DiagnosticLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        var merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        let site = merged.removeValue(forKey: "site").map { "\($0)" }
+        let channel = merged.removeValue(forKey: "channel").map { "\($0)" }
         let context = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let text = context.isEmpty ? "\(event.message)" : "\(context): \(event.message)"
-        let prefix = toJournal ? "<\(Self.syslogPriority(event.level))>" : "feedwatch[\(event.level)]: "
-        StandardError.write(prefix + text + "\n")
+        var text = context.isEmpty ? "\(event.message)" : "\(context): \(event.message)"
+        if let channel { text = "notify channel \(channel): " + text }
+        if let site { text = "\(site): " + text }
+        let priority = Self.priority(event.level)
+        let aboutSite = site != nil && priority.rawValue <= JournalPriority.warning.rawValue
+        if underSystemd || aboutSite {
+            var fields: [(String, String)] = []
+            if let site { fields.append(("FEEDWATCH_SITE", site)) }
+            if let channel { fields.append(("FEEDWATCH_CHANNEL", channel)) }
+            if aboutSite { fields.append(("FEEDWATCH_ERROR", "\(event.message)")) }
+            if underSystemd {
+                journal.write(message: text, priority: priority, fields: fields)
+                return
+            }
+            journal.writeIfPresent(message: text, priority: priority, fields: fields)
+        }
+        StandardError.write("feedwatch[\(event.level)]: \(text)\n")
     }
 
-    private static func syslogPriority(_ level: Logger.Level) -> Int {
+    private static func priority(_ level: Logger.Level) -> JournalPriority {
         switch level {
-        case .trace, .debug: 7
-        case .info: 6
-        case .notice: 5
-        case .warning: 4
-        case .error: 3
-        case .critical: 2
+        case .trace, .debug: .debug
+        case .info: .info
+        case .notice: .notice
+        case .warning: .warning
+        case .error, .critical: .error
         }
     }
 }

@@ -29,7 +29,7 @@ struct NotifyTestCommand: AsyncParsableCommand {
             StandardError.write("feedwatch: \(error.detail)\n")
             throw ExitCode.failure
         }
-        let sender = NotificationSender(http: http, journal: JournalWriter.detect(), environment: options.environment)
+        let sender = NotificationSender(http: http, journal: JournalWriter.detect(environment: options.environment), environment: options.environment)
         let event = Self.sampleEvent()
         let payload = WebhookPayload(event, eventID: "notify-test-\(UUID().uuidString.lowercased())",
                                      excerpt: "-Old title\n+" + (event.title ?? ""))

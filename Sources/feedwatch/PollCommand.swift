@@ -5,8 +5,12 @@ struct PollCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "poll",
         abstract: "Sync the named sites (default: every enabled site) once, report events, then exit.",
-        discussion: "Notifications due are sent before it exits; those that fail wait for the daemon or the next poll. "
-            + "Exits non-zero when any site failed.")
+        discussion: """
+            Prints the events found. While the daemon runs (it holds the database), the daemon syncs the sites \
+            and reports their events, and this command prints its answer. Otherwise notifications due are sent \
+            before it exits; those that fail wait for the daemon or the next poll. Exits non-zero when any site \
+            failed, or when events wait for an unavailable journal.
+            """)
 
     @OptionGroup var options: GlobalOptions
 
@@ -26,14 +30,50 @@ struct PollCommand: AsyncParsableCommand {
             await engine.shutdown()
             throw ValidationError(error.description)
         }
-        await engine.reporter.flushLoggingErrors()
-        let poller = Poller(syncers: selected.map(engine.syncer), concurrency: configuration.concurrency)
-        let failures = await poller.pollOnce(full: full)
-        await engine.dispatcher().deliverDue()
-        await engine.shutdown()
-        for failure in failures {
-            StandardError.write("feedwatch: \(failure.site): \(failure.error)\n")
+        let outcomes: [SiteOutcome]
+        var journalBacklog: Int?
+        do {
+            if let lock = try DatabaseLock.acquire(database: engine.store.path) {
+                (outcomes, journalBacklog) = try await pollHere(selected, engine: engine, holding: lock)
+            } else {
+                switch try await DelegatedPoll(store: engine.store).run(sites: sites, full: full) {
+                case .answered(let answered, let writer):
+                    outcomes = answered
+                    print("synced by \(writer.map { "the running \($0)" } ?? "the running feedwatch")")
+                case .ownPoll(let lock):
+                    (outcomes, journalBacklog) = try await pollHere(selected, engine: engine, holding: lock)
+                }
+            }
+        } catch {
+            await engine.shutdown()
+            StandardError.write("feedwatch: \(error)\n")
+            throw ExitCode.failure
         }
-        if !failures.isEmpty { throw ExitCode.failure }
+        await engine.shutdown()
+        for outcome in outcomes {
+            for event in outcome.events { print(event) }
+        }
+        let failures = outcomes.filter { $0.error != nil }
+        for failure in failures {
+            StandardError.write("feedwatch: \(failure.site): \(failure.error ?? "")\n")
+        }
+        if let journalBacklog {
+            StandardError.write("feedwatch: the systemd journal is unavailable; \(journalBacklog) events wait in the database "
+                + "for the daemon or the next poll\n")
+        }
+        if !failures.isEmpty || journalBacklog != nil { throw ExitCode.failure }
+    }
+
+    /// The poll done by this process, which holds the database's lock.
+    private func pollHere(
+        _ selected: [SiteConfiguration], engine: Engine, holding lock: DatabaseLock
+    ) async throws -> ([SiteOutcome], Int?) {
+        defer { withExtendedLifetime(lock) {} }
+        try await engine.store.recordWriter(command: "poll")
+        await engine.reporter.flushLoggingErrors()
+        let poller = Poller(syncers: selected.map(engine.syncer), concurrency: engine.configuration.concurrency)
+        let outcomes = await poller.poll(full: full)
+        await engine.dispatcher().deliverDue()
+        return (outcomes, await engine.reporter.eventsWaitingForJournal)
     }
 }

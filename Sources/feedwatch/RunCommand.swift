@@ -14,6 +14,16 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "feedwatch")
         let configuration = try options.loadConfiguration()
         let engine = try options.makeEngine(configuration)
+        let lock: DatabaseLock
+        do {
+            lock = try await engine.lockDatabase(for: "run")
+            try await engine.store.requireSound()
+        } catch {
+            await engine.shutdown()
+            StandardError.write("feedwatch: \(error)\n")
+            throw ExitCode.failure
+        }
+        defer { withExtendedLifetime(lock) {} }
         let daemon = DaemonService(engine: engine, configurationPath: options.configurationPath, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: daemon)],

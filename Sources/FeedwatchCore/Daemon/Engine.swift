@@ -30,7 +30,8 @@ public struct Engine: Sendable {
         } catch {
             throw .http(error)
         }
-        reporter = EventReporter(store: store, journal: JournalWriter.detect(), channels: configuration.notify, logger: logger)
+        store.route(to: configuration.notify)
+        reporter = EventReporter(store: store, journal: JournalWriter.detect(environment: environment), logger: logger)
         warnAboutExposedPasswords()
     }
 
@@ -42,7 +43,7 @@ public struct Engine: Sendable {
     /// The same engine (store, client, journal) running a new configuration: a
     /// reload. A new `database` takes effect at the next start only.
     public func reconfigured(_ configuration: Configuration) async -> Engine {
-        await reporter.deliver(to: configuration.notify)
+        store.route(to: configuration.notify)
         var engine = self
         engine.configuration = configuration
         engine.warnAboutExposedPasswords()
@@ -56,7 +57,8 @@ public struct Engine: Sendable {
     /// What the scheduler runs: the enabled sites.
     public func schedulerPlan(previous: [SiteStatus]) -> Scheduler.Plan {
         Scheduler.Plan(syncers: configuration.sites.filter(\.enabled).map(syncer), concurrency: configuration.concurrency,
-                       previous: Dictionary(previous.map { ($0.name, $0) }) { first, _ in first })
+                       previous: Dictionary(previous.map { ($0.name, $0) }) { first, _ in first },
+                       standby: configuration.sites.filter { !$0.enabled }.map(syncer))
     }
 
     public var sender: NotificationSender {
@@ -108,6 +110,37 @@ public struct Engine: Sendable {
         }
     }
 
+    /// Takes the database's one-writer lock for `command` (`run`), waiting up
+    /// to `patience` while a `feedwatch poll` holds it; another daemon holding
+    /// it is an error that names it.
+    public func lockDatabase(for command: String, patience: Duration = .seconds(60)) async throws(EngineError) -> DatabaseLock {
+        let deadline = ContinuousClock.now + patience
+        var waited = false
+        while true {
+            do {
+                if let lock = try DatabaseLock.acquire(database: store.path) {
+                    try await store.recordWriter(command: command)
+                    return lock
+                }
+                let holder = try await store.writer()
+                guard holder?.command == "poll", ContinuousClock.now < deadline else {
+                    throw EngineError.databaseInUse(store.path, by: holder)
+                }
+                if !waited { logger.notice("waiting for \(holder.map(\.description) ?? "feedwatch poll") to finish with \(store.path)") }
+                waited = true
+                try await Task.sleep(for: .milliseconds(200))
+            } catch let error as EngineError {
+                throw error
+            } catch let error as StoreError {
+                throw .store(error)
+            } catch let error as DatabaseLockError {
+                throw .lock(error)
+            } catch {
+                throw .cancelled
+            }
+        }
+    }
+
     public func shutdown() async {
         await http.shutdown()
     }
@@ -117,9 +150,19 @@ public enum EngineError: Error, CustomStringConvertible {
     case store(StoreError)
     case http(HTTPError)
     case unknownSite(String, known: [String])
+    case lock(DatabaseLockError)
+    case databaseInUse(String, by: DatabaseWriter?)
+    case cancelled
 
     public var description: String {
         switch self {
+        case .lock(let error): error.description
+        case let .databaseInUse(path, writer):
+            """
+            \(writer.map { "another \($0)" } ?? "another feedwatch process") is using \(path); \
+            stop it first (systemctl stop feedwatch), or give this one another --database
+            """
+        case .cancelled: "cancelled"
         case .store(let error): error.description
         case .http(let error): error.detail
         case let .unknownSite(name, known):

@@ -15,38 +15,34 @@ public actor EventReporter {
     private let logger: Logger
     /// The newest flush; each new one waits for it before reading the outbox.
     private var lastFlush: Task<Drained, Never>?
-    /// The `notify[]` channels each reported event is queued for.
-    private var channels: [NotifyChannel] = []
     /// When each change to a post was reported, oldest first, for the status line.
     private var changeTimes: [ContinuousClock.Instant] = []
+    /// Set while the journal does not take events: how many wait for it.
+    private var waitingForJournal: Int?
+    private let pacer: JournalPacer
     private static let batchSize = 500
 
-    /// - Parameter channels: the `notify[]` channels each reported event is queued for.
-    public init(store: Store, journal: JournalWriter, channels: [NotifyChannel] = [], logger: Logger) {
+    public init(store: Store, journal: JournalWriter, pacer: JournalPacer = JournalPacer(), logger: Logger) {
         self.store = store
         self.journal = journal
-        self.channels = channels
+        self.pacer = pacer
         self.logger = logger
     }
 
     /// Reports every event in the outbox: those just committed, and those an
-    /// earlier run committed but did not get to report.
+    /// earlier run committed but did not get to report. Events the journal
+    /// does not take stay in the outbox, in order, for the next flush.
     public func flush() async throws(StoreError) {
         let previous = lastFlush
-        let current = Task { [store, journal, logger, channels] in
+        let current = Task { [store, journal, pacer] in
             _ = await previous?.value
-            return await Self.drain(store: store, journal: journal, channels: channels, logger: logger)
+            return await Self.drain(store: store, journal: journal, pacer: pacer)
         }
         lastFlush = current
         let drained = await current.value
         changeTimes += drained.changeTimes
-        if let error = drained.error { throw error }
-    }
-
-    /// From now on, each event reported is also queued for those of
-    /// `channels` that want it (a start, a reload).
-    public func deliver(to channels: [NotifyChannel]) {
-        self.channels = channels
+        noteJournal(drained)
+        if let error = drained.storeError { throw error }
     }
 
     /// How many changes to posts (`EventKind.isChange`) this process reported
@@ -57,8 +53,13 @@ public actor EventReporter {
         return changeTimes.count
     }
 
+    /// How many events wait because the journal did not take them, or `nil`
+    /// when the last flush wrote everything.
+    public var eventsWaitingForJournal: Int? { waitingForJournal }
+
     /// Flushes when a transaction committed events, the common case after a write.
     public func flush(after committed: [PendingEvent]) async throws(StoreError) {
+        EventTally.current?.add(committed)
         if !committed.isEmpty { try await flush() }
     }
 
@@ -71,42 +72,77 @@ public actor EventReporter {
         }
     }
 
+    /// Until the task is cancelled: while events wait for the journal, flushes
+    /// again after 1 s, then 2 s, 4 s, … up to `longestWait`; every sync's own
+    /// flush tries too. The first flush the journal takes writes the backlog
+    /// in order.
+    public func retryWhileJournalIsAway(check: Duration = .seconds(1), longestWait: Duration = .seconds(30)) async {
+        var wait = check
+        while !Task.isCancelled {
+            try? await Task.sleep(for: waitingForJournal == nil ? check : wait)
+            guard waitingForJournal != nil else {
+                wait = check
+                continue
+            }
+            await flushLoggingErrors()
+            wait = min(wait * 2, longestWait)
+        }
+    }
+
+    /// One line when the journal goes away, one when it is back: not one per try.
+    private func noteJournal(_ drained: Drained) {
+        if let error = drained.journalError {
+            let waiting = drained.waiting ?? 0
+            if waitingForJournal == nil {
+                logger.error("\(error); \(waiting) \(waiting == 1 ? "event waits" : "events wait") in the database until it is back")
+            }
+            waitingForJournal = waiting
+        } else if drained.storeError == nil, let waited = waitingForJournal {
+            waitingForJournal = nil
+            logger.notice("the systemd journal is back; the \(waited) \(waited == 1 ? "event" : "events") that waited are written")
+        }
+    }
+
     /// Writes the outbox to the journal, marking each event reported as soon as
     /// it is written: a crash between the two can repeat at most that one entry
     /// (with the same `FEEDWATCH_EVENT_ID`), never lose one.
-    private static func drain(
-        store: Store, journal: JournalWriter, channels: [NotifyChannel], logger: Logger
-    ) async -> Drained {
+    private static func drain(store: Store, journal: JournalWriter, pacer: JournalPacer) async -> Drained {
         var drained = Drained()
         do {
             while true {
                 let pending = try await store.unemittedEvents(limit: batchSize)
-                for (index, item) in pending.enumerated() {
+                for item in pending {
                     CrashPoint.afterCommit.reach()
                     var event = item.event
                     event.eventID = item.id
+                    if let wait = pacer.take() {
+                        guard (try? await Task.sleep(for: wait)) != nil else { return drained }
+                    }
                     do {
                         try journal.write(event)
                     } catch {
-                        logger.error("\(error); \(pending.count - index) events wait in the database for the next try")
+                        drained.journalError = error
+                        drained.waiting = try await store.unemittedCount()
                         return drained
                     }
                     if event.kind.isChange { drained.changeTimes.append(.now) }
                     CrashPoint.afterEmit.reach()
-                    let wanting = channels.filter { $0.wants(event.kind, site: event.site) }.map(\.name)
-                    try await store.markEmitted(item, deliveringTo: wanting)
+                    try await store.markEmitted(item)
                 }
                 if pending.count < batchSize { return drained }
             }
         } catch {
-            drained.error = error
+            drained.storeError = error
             return drained
         }
     }
 
     /// What one flush did.
     private struct Drained: Sendable {
-        var error: StoreError?
+        var storeError: StoreError?
+        var journalError: JournalError?
+        /// Events in the outbox after the journal refused one.
+        var waiting: Int?
         var changeTimes: [ContinuousClock.Instant] = []
     }
 }

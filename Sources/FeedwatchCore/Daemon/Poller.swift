@@ -11,25 +11,26 @@ public struct Poller: Sendable {
     }
 
     /// - Parameter full: verify every collection of every site now.
-    /// - Returns: the name and error of every site that failed.
-    public func pollOnce(full: Bool = false) async -> [(site: String, error: String)] {
-        await withTaskGroup(of: (String, String?).self) { group in
-            var failures: [(site: String, error: String)] = []
-            var next = syncers.makeIterator()
-            func collect(_ result: (String, String?)) {
-                if let error = result.1 { failures.append((result.0, error)) }
+    /// - Returns: each site's outcome, in the order of the syncers.
+    public func poll(full: Bool = false) async -> [SiteOutcome] {
+        await withTaskGroup(of: (Int, SiteOutcome).self) { group in
+            var outcomes = [SiteOutcome?](repeating: nil, count: syncers.count)
+            var next = syncers.enumerated().makeIterator()
+            func start(_ entry: (offset: Int, element: SiteSyncer)?) {
+                guard let (index, syncer) = entry else { return }
+                group.addTask { (index, SiteOutcome(site: syncer.site.name, await syncer.sync(full: full))) }
             }
-            for _ in 0..<concurrency {
-                guard let syncer = next.next() else { break }
-                group.addTask { (syncer.site.name, await syncer.sync(full: full).error) }
+            for _ in 0..<concurrency { start(next.next()) }
+            while let (index, outcome) = await group.next() {
+                outcomes[index] = outcome
+                start(next.next())
             }
-            while let result = await group.next() {
-                collect(result)
-                if let syncer = next.next() {
-                    group.addTask { (syncer.site.name, await syncer.sync(full: full).error) }
-                }
-            }
-            return failures.sorted { $0.site < $1.site }
+            return outcomes.compactMap { $0 }
         }
+    }
+
+    /// - Returns: the name and error of every site that failed, by name.
+    public func pollOnce(full: Bool = false) async -> [(site: String, error: String)] {
+        await poll(full: full).compactMap { outcome in outcome.error.map { (outcome.site, $0) } }.sorted { $0.site < $1.site }
     }
 }

@@ -21,12 +21,15 @@ public struct Scheduler: Sendable {
         /// shortly before waits out its interval (or its backoff) instead of
         /// being polled again at once.
         public var previous: [String: SiteStatus]
+        /// Sites configured but disabled, synced only when a request names them.
+        public var standby: [String: SiteSyncer]
 
         public init(syncers: [SiteSyncer], concurrency: Int = Configuration.defaultConcurrency,
-                    previous: [String: SiteStatus] = [:]) {
+                    previous: [String: SiteStatus] = [:], standby: [SiteSyncer] = []) {
             self.syncers = syncers
             self.concurrency = max(1, concurrency)
             self.previous = previous
+            self.standby = Dictionary(standby.map { ($0.site.name, $0) }) { first, _ in first }
         }
     }
 
@@ -59,20 +62,27 @@ public struct Scheduler: Sendable {
 
     private enum Wakeup: Sendable {
         case finished(String, SyncResult)
+        case standbyFinished(String, SyncResult, request: Int)
         case timer
         case replanned(Plan?)
+        case requested(SyncRequest?)
     }
 
-    /// - Parameter plans: each element replaces the sites being run (see
-    ///   `SiteQueue.replace`) and the concurrency limit.
-    public func run(plans: AsyncStream<Plan>? = nil) async {
+    /// - Parameters:
+    ///   - plans: each element replaces the sites being run (see
+    ///     `SiteQueue.replace`) and the concurrency limit.
+    ///   - requests: sites to sync now, each answered when its syncs are done.
+    public func run(plans: AsyncStream<Plan>? = nil, requests: AsyncStream<SyncRequest>? = nil) async {
         let clock = ContinuousClock()
         var sites = SiteQueue()
         sites.replace(with: plan.syncers, previous: plan.previous, now: clock.now)
         var concurrency = plan.concurrency
+        var standby = plan.standby
+        var requested = RequestedSyncs()
         let wakeupLimit = min(Self.idleWakeup, heartbeat?.interval ?? Self.idleWakeup)
         await withTaskGroup(of: Wakeup.self) { group in
             if let plans { group.addTask { await Self.next(of: plans) } }
+            if let requests { group.addTask { await Self.next(of: requests) } }
             var running = 0
             var timerDeadline: ContinuousClock.Instant?
             var lastBeat: ContinuousClock.Instant?
@@ -82,7 +92,8 @@ public struct Scheduler: Sendable {
                     await heartbeat.beat(SchedulerSummary(sites: sites.count, failing: sites.failing, syncing: running))
                 }
                 while running < concurrency, let syncer = sites.popDue(at: clock.now) {
-                    group.addTask { .finished(syncer.site.name, await syncer.sync()) }
+                    let full = requested.started(syncer.site.name)
+                    group.addTask { .finished(syncer.site.name, await syncer.sync(full: full)) }
                     running += 1
                 }
                 // While every slot is busy, a finishing sync wakes the loop (and the
@@ -104,18 +115,42 @@ public struct Scheduler: Sendable {
                 case .finished(let name, let result):
                     running -= 1
                     sites.finished(name, with: result, now: clock.now)
+                    requested.finished(name, with: result)
+                    if requested.isWanted(name) { sites.bringForward(name, now: clock.now) }
+                case .standbyFinished(let name, let result, let id):
+                    requested.resolve(id, SiteOutcome(site: name, result))
+                case .requested(let request):
+                    guard let request, let requests else { break }
+                    let names = request.sites.isEmpty ? sites.names : request.sites
+                    let id = requested.add(request, names: names)
+                    for name in names {
+                        if sites.contains(name) {
+                            requested.awaitNextSync(of: name, for: id, full: request.full)
+                            sites.bringForward(name, now: clock.now)
+                        } else if let syncer = standby[name] {
+                            group.addTask { .standbyFinished(name, await syncer.sync(full: request.full), request: id) }
+                        } else {
+                            requested.resolve(id, SiteOutcome(site: name, error: """
+                                the running feedwatch has no site named "\(name)"; after editing the configuration, \
+                                reload it (systemctl reload feedwatch)
+                                """))
+                        }
+                    }
+                    group.addTask { await Self.next(of: requests) }
                 case .timer:
                     timerDeadline = nil
                 case .replanned(let next):
                     guard let next, let plans else { break }
                     let changes = sites.replace(with: next.syncers, previous: next.previous, now: clock.now)
                     concurrency = next.concurrency
+                    standby = next.standby
                     log(changes, sites: sites.count)
                     lastBeat = nil
                     group.addTask { await Self.next(of: plans) }
                 }
             }
             group.cancelAll()
+            requested.stopAll()
         }
         logger.info("scheduler stopped")
     }
@@ -124,6 +159,11 @@ public struct Scheduler: Sendable {
     private static func next(of plans: AsyncStream<Plan>) async -> Wakeup {
         var iterator = plans.makeAsyncIterator()
         return .replanned(await iterator.next())
+    }
+
+    private static func next(of requests: AsyncStream<SyncRequest>) async -> Wakeup {
+        var iterator = requests.makeAsyncIterator()
+        return .requested(await iterator.next())
     }
 
     private func log(_ changes: SiteQueue.Changes, sites: Int) {

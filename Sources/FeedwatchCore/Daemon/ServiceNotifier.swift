@@ -1,4 +1,3 @@
-import CSystemd
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,8 +8,7 @@ public struct ServiceNotifier: Sendable {
     public let watchdogInterval: Duration?
 
     public init() {
-        var microseconds: UInt64 = 0
-        watchdogInterval = sd_watchdog_enabled(0, &microseconds) > 0 ? .microseconds(Int64(microseconds)) : nil
+        watchdogInterval = Systemd.watchdogInterval()
     }
 
     public func ready(status: String? = nil) { send("READY=1" + (status.map { "\nSTATUS=\($0)" } ?? "")) }
@@ -27,7 +25,13 @@ public struct ServiceNotifier: Sendable {
 
     public func stopping() { send("STOPPING=1") }
 
+    /// A message systemd did not take is worth a line: its watchdog or its
+    /// start timeout will act on the silence.
     private func send(_ state: String) {
-        _ = sd_notify(0, state)
+        do {
+            _ = try Systemd.notify(state)
+        } catch {
+            StandardError.write("feedwatch: \(error)\n")
+        }
     }
 }

@@ -28,6 +28,16 @@ struct SiteQueue {
     }
 
     var count: Int { sites.count }
+    var names: [String] { sites.keys.sorted() }
+
+    func contains(_ name: String) -> Bool { sites[name] != nil }
+
+    /// Makes a queued site due now (`feedwatch poll` asked for it). One
+    /// syncing now is not touched: it is brought forward when it finishes.
+    mutating func bringForward(_ name: String, now: Instant) {
+        guard due.remove(name) != nil else { return }
+        due.insert(name, at: now)
+    }
     var failing: Int { sites.values.count { $0.failuresInRow > 0 } }
     var nextDue: Instant? { due.nextDue }
 
@@ -83,6 +93,11 @@ struct SiteQueue {
         let interval = site.syncer.site.interval
         if result.error == nil {
             sites[name]?.failuresInRow = 0
+            due.insert(name, at: now + SiteQueue.jittered(interval))
+        } else if result.storeFailed {
+            // Not the site's fault: no backoff, so the site is synced again within
+            // an interval of the database's recovery, however long the outage.
+            sites[name]?.failuresInRow = site.failuresInRow + 1
             due.insert(name, at: now + SiteQueue.jittered(interval))
         } else {
             let failures = site.failuresInRow + 1

@@ -29,12 +29,19 @@ public struct SiteSyncer: Sendable {
     /// - Parameter full: verify every collection now, whatever is due.
     @discardableResult
     public func sync(full: Bool = false) async -> SyncResult {
+        let tally = EventTally()
+        var result = await EventTally.$current.withValue(tally) { await syncRecording(full: full) }
+        result.events = tally.all.filter { $0.kind != .touched }
+        return result
+    }
+
+    private func syncRecording(full: Bool) async -> SyncResult {
         let record: SiteRecord
         do {
             record = try await store.registerSite(name: site.name, url: site.url)
         } catch {
-            logger.error("\(error)")
-            return SyncResult(error: error.description)
+            logger.error("\(error); the sync is tried again at the site's interval")
+            return SyncResult(error: error.description, storeFailed: true)
         }
         do throws(SyncError) {
             try await syncCollections(of: record, full: full)
@@ -51,9 +58,11 @@ public struct SiteSyncer: Sendable {
             do {
                 try await reporter.flush(after: store.recordFailure(of: record, error: message))
             } catch {
-                logger.error("\(error)")
+                // Not even the failure could be stored (a full disk): this entry
+                // and the status line are all that tell of it.
+                logger.error("\(error); the sync failure is not recorded")
             }
-            return SyncResult(error: message, retryAfter: error.retryAfter)
+            return SyncResult(error: message, retryAfter: error.retryAfter, storeFailed: error.isStore)
         }
     }
 
@@ -159,10 +168,17 @@ public struct SyncResult: Sendable, Equatable {
     public var error: String?
     /// How long the server asked feedwatch to wait before the next request.
     public var retryAfter: Duration?
+    /// Whether the failure was the database's, not the site's: such a site is
+    /// retried at its interval, not backed off (it is not the site's fault).
+    public var storeFailed: Bool
+    /// The events the sync committed (but `touched`), in order.
+    public var events: [ChangeEvent]
 
-    public init(error: String?, retryAfter: Duration? = nil) {
+    public init(error: String?, retryAfter: Duration? = nil, storeFailed: Bool = false, events: [ChangeEvent] = []) {
         self.error = error
         self.retryAfter = retryAfter
+        self.storeFailed = storeFailed
+        self.events = events
     }
 }
 
@@ -174,6 +190,11 @@ enum SyncError: Error, CustomStringConvertible {
     var retryAfter: Duration? {
         guard case .wordpress(let error) = self else { return nil }
         return error.retryAfter
+    }
+
+    var isStore: Bool {
+        if case .store = self { return true }
+        return false
     }
 
     var description: String {

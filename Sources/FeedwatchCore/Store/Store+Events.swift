@@ -30,21 +30,38 @@ extension Store {
     }
 
     /// Removes a reported event from the outbox, which so stays as small as
-    /// what is waiting (the versions keep the history; ids are never reused),
-    /// and, in the same transaction, queues it for each of `channels`.
-    public func markEmitted(_ pending: PendingEvent, deliveringTo channels: [String] = []) async throws(StoreError) {
+    /// what is waiting (the versions keep the history; ids are never reused).
+    public func markEmitted(_ pending: PendingEvent) async throws(StoreError) {
         try await write("marking an event as reported") { db in
             try db.cachedStatement(sql: "DELETE FROM event WHERE id = ?").execute(arguments: [pending.id])
-            guard !channels.isEmpty else { return }
-            let payload = String(decoding: try JSONEncoder().encode(pending.event), as: UTF8.self)
-            let now = Date().timeIntervalSince1970
-            let insert = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO delivery (channel, event_id, created_at, payload, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?)
-                """)
-            for channel in channels {
-                try insert.execute(arguments: [channel, pending.id, pending.createdAt, payload, now])
+        }
+    }
+
+    /// How many events wait for the journal.
+    public func unemittedCount() async throws(StoreError) -> Int {
+        try await read("counting unreported events") { db in
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM event WHERE emitted_at IS NULL")) ?? 0
+        }
+    }
+
+    /// Queues each event of the outbox not yet queued (those the current
+    /// transaction added, and any an older feedwatch left) for the channels
+    /// that want it, inside the caller's transaction.
+    static func queueDeliveries(to channels: [NotifyChannel], in db: Database) throws {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, created_at, payload FROM event WHERE routed = 0"))
+        guard !rows.isEmpty else { return }
+        let now = Date().timeIntervalSince1970
+        let insert = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO delivery (channel, event_id, created_at, payload, next_attempt_at) VALUES (?, ?, ?, ?, ?)
+            """)
+        for row in rows {
+            let id: Int64 = row["id"]
+            let payload: String = row["payload"]
+            let event = try JSONDecoder().decode(ChangeEvent.self, from: Data(payload.utf8))
+            for channel in channels where channel.wants(event.kind, site: event.site) {
+                try insert.execute(arguments: [channel.name, id, row["created_at"], payload, now])
             }
         }
+        try db.cachedStatement(sql: "UPDATE event SET routed = 1 WHERE routed = 0").execute()
     }
 }

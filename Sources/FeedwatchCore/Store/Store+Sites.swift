@@ -33,7 +33,7 @@ extension Store {
     /// Records a complete sync: the first one stores the `baseline` event, one
     /// after a run of failures stores `site-recovered`.
     public func recordSuccess(of site: SiteRecord) async throws(StoreError) -> [PendingEvent] {
-        try await write("recording a successful sync of \(site.name)") { db in
+        let events = try await write("recording a successful sync of \(site.name)") { db -> [PendingEvent] in
             let now = Timestamp.now()
             guard let current = try Self.site(named: site.name, in: db) else { return [] }
             var events: [PendingEvent] = []
@@ -54,6 +54,8 @@ extension Store {
                 """, [now, now, now, site.id])
             return events
         }
+        clearWriteFailure()
+        return events
     }
 
     /// Records a failed sync; the third in a row stores `site-failing`, once.

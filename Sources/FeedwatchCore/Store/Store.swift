@@ -1,4 +1,5 @@
 import GRDB
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,6 +10,16 @@ import Glibc
 public final class Store: Sendable {
     public let path: String
     let pool: DatabasePool
+    /// The `notify[]` channels each committed event is queued for.
+    private let channels = Mutex<[NotifyChannel]>([])
+    private let lastWriteFailure = Mutex<StoreError?>(nil)
+
+    /// Why the last failed write failed, until a sync is stored whole (small
+    /// writes, such as a site's failure, may succeed on a full disk): the
+    /// database's own health, for the status line.
+    public var writeFailure: StoreError? { lastWriteFailure.withLock { $0 } }
+
+    func clearWriteFailure() { lastWriteFailure.withLock { $0 = nil } }
 
     /// - Parameter readOnly: for commands that only read (`history`, `diff`):
     ///   nothing is created or migrated, and the daemon may be writing meanwhile.
@@ -49,14 +60,30 @@ public final class Store: Sendable {
         }
     }
 
+    /// From now on, each event committed is queued, in its own transaction,
+    /// for those of `channels` that want it (a start, a reload).
+    public func route(to channels: [NotifyChannel]) {
+        self.channels.withLock { $0 = channels }
+    }
+
     /// Runs `body` in one write transaction; a failure rolls everything back.
+    /// Events the transaction added to the outbox are queued for the notify
+    /// channels in it too, so a channel never waits for the journal.
     func write<T: Sendable>(
         _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
+        let channels = channels.withLock { $0 }
         do {
-            return try await pool.write(body)
+            let result = try await pool.write { db in
+                let result = try body(db)
+                if !channels.isEmpty { try Self.queueDeliveries(to: channels, in: db) }
+                return result
+            }
+            return result
         } catch {
-            throw StoreError(path: path, operation: operation, error: error)
+            let failure = StoreError(path: path, operation: operation, error: error)
+            if !(error is CancellationError) { lastWriteFailure.withLock { $0 = failure } }
+            throw failure
         }
     }
 

@@ -5,6 +5,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public let path: String
     public let operation: String
     public let reason: String
+    /// A few words for the status line, e.g. `disk full`.
+    public let summary: String
 
     public var description: String { "database \(path): \(operation) failed: \(reason)" }
 
@@ -13,8 +15,22 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         self.operation = operation
         if let database = error as? DatabaseError {
             reason = Self.explain(database)
+            summary = Self.summarize(database)
         } else {
             reason = String(describing: error)
+            summary = "error"
+        }
+    }
+
+    private static func summarize(_ error: DatabaseError) -> String {
+        switch error.resultCode {
+        case .SQLITE_FULL: "disk full"
+        case .SQLITE_READONLY: "read-only"
+        case .SQLITE_CANTOPEN: "cannot open"
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: "damaged"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: "busy"
+        case .SQLITE_IOERR: "I/O error"
+        default: "error"
         }
     }
 

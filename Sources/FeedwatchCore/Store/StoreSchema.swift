@@ -109,6 +109,25 @@ enum StoreSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v5: deliveries queued at commit, poll requests") { db in
+            try db.execute(sql: """
+                -- 1 once the event is queued for the notify[] channels that want it,
+                -- in the transaction that committed it (see Store.write). Events
+                -- already in the outbox are queued at the next write.
+                ALTER TABLE event ADD COLUMN routed INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX event_unrouted ON event(id) WHERE routed = 0;
+                -- `feedwatch poll` while a daemon holds the database: the daemon
+                -- syncs the sites and answers here (see PollRequest).
+                CREATE TABLE poll_request (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    sites TEXT NOT NULL,
+                    full INTEGER NOT NULL,
+                    requested_at TEXT NOT NULL,
+                    taken_at TEXT,
+                    answer TEXT
+                );
+                """)
+        }
         return migrator
     }
 }
