@@ -36,11 +36,15 @@ struct PollCommand: AsyncParsableCommand {
             if let lock = try DatabaseLock.acquire(database: engine.store.path) {
                 (outcomes, journalBacklog) = try await pollHere(selected, engine: engine, holding: lock)
             } else {
+                // This process writes only its request: the events and their
+                // notifications are the lock holder's.
+                engine.store.route(to: [])
                 switch try await DelegatedPoll(store: engine.store).run(sites: sites, full: full) {
                 case .answered(let answered, let writer):
                     outcomes = answered
                     print("synced by \(writer.map { "the running \($0)" } ?? "the running feedwatch")")
                 case .ownPoll(let lock):
+                    engine.store.route(to: configuration.notify)
                     (outcomes, journalBacklog) = try await pollHere(selected, engine: engine, holding: lock)
                 }
             }

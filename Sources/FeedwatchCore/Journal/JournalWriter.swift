@@ -62,13 +62,7 @@ public struct JournalWriter: Sendable {
     /// diagnostic), with fields that tie it to a site or an event; on stderr
     /// when the journal does not take it.
     public func write(message: String, priority: JournalPriority, fields: [(String, String)]) {
-        if writesToJournal {
-            do {
-                try Self.send([("MESSAGE", message), ("PRIORITY", String(priority.rawValue)),
-                               ("SYSLOG_IDENTIFIER", "feedwatch")] + fields)
-                return
-            } catch {}
-        }
+        if writesToJournal, (try? Self.send(Self.entry(message, priority, fields))) != nil { return }
         StandardError.write("feedwatch[\(priority.label)]: \(message)\n")
     }
 
@@ -76,8 +70,11 @@ public struct JournalWriter: Sendable {
     /// same on stderr): nothing otherwise.
     public func writeIfPresent(message: String, priority: JournalPriority, fields: [(String, String)]) {
         guard destination != .standardError else { return }
-        try? Self.send([("MESSAGE", message), ("PRIORITY", String(priority.rawValue)),
-                        ("SYSLOG_IDENTIFIER", "feedwatch")] + fields)
+        try? Self.send(Self.entry(message, priority, fields))
+    }
+
+    private static func entry(_ message: String, _ priority: JournalPriority, _ fields: [(String, String)]) -> [(String, String)] {
+        [("MESSAGE", message), ("PRIORITY", String(priority.rawValue)), ("SYSLOG_IDENTIFIER", "feedwatch")] + fields
     }
 
     /// Hands one entry to journald, which must be listening.
