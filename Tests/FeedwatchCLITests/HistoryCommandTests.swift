@@ -25,6 +25,8 @@ import TestSupport
             config = try scratch.write("feedwatch.json", #"{"sites": [{"name": "\#(site.name)", "url": "\#(site.url)"}]}"#)
             try poll()
             site.edit(356473, title: "A new title", content: "First paragraph.\n\nSecond paragraph.\n\nThird &amp; last.")
+            // Saved a minute ago: the quiet change below is no second save in the same second.
+            site.setModifiedTimestamp(356473, gmt: Date(timeIntervalSinceNow: -60))
             try poll()
             site.edit(356473, content: "First paragraph.\n\nSecond paragraph, quietly changed.\n\nThird &amp; last.",
                       bumpModified: false)

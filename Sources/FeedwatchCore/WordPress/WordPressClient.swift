@@ -106,7 +106,9 @@ public struct WordPressClient: Sendable {
                                   reason: "the body is not valid UTF-8 (byte \(offset))")
         }
         do {
-            return try JSONDecoder().decode(WordPressPost.self, from: Data(body))
+            var post = try JSONDecoder().decode(WordPressPost.self, from: Data(body))
+            post.servedAt = response.date ?? Date()
+            return post
         } catch {
             throw .unexpectedBody(url: response.url, status: response.status,
                                   reason: "it is not a post (\(ResponseBody.describe(error)))")
