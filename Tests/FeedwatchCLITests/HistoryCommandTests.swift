@@ -122,7 +122,7 @@ import TestSupport
         let history = try scene.run(["history", scene.site.name, "356473"])
         #expect(history.status == 0, "\(history.stderr)")
         #expect(history.stdout.contains("4 versions"), "\(history.stdout)")
-        kill(daemon.process.processIdentifier, SIGTERM)
+        daemon.process.send(SIGTERM)
         #expect(daemon.wait(timeout: 10).status == 0)
     }
 }
