@@ -5,6 +5,7 @@ import TestSupport
 /// to files, not pipes, so a chatty process can never block on a full pipe.
 struct Binary {
     struct Result {
+        /// The exit status, or 128 plus the number of the signal that ended it, as a shell shows it.
         var status: Int32
         var stdout: String
         var stderr: String
