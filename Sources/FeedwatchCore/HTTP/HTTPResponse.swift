@@ -21,9 +21,10 @@ public struct HTTPResponse: Sendable {
     }
 
     /// When the server made the response, by its `Date` header (whole seconds,
-    /// the server's clock, like the `modified_gmt` it sends); `nil` without one.
-    public var date: Date? {
-        headers["Date"].flatMap { RetryAfter.httpDate($0.trimmingWhitespace()) }
+    /// the server's clock, like the `modified_gmt` it sends); without one, now,
+    /// as the response has just arrived.
+    public var servedAt: Date {
+        headers["Date"].flatMap { RetryAfter.httpDate($0.trimmingWhitespace()) } ?? Date()
     }
 }
 

@@ -29,7 +29,7 @@ public struct PostPage: Sendable {
         for candidate in candidates where candidate.first == UInt8(ascii: "[") {
             do {
                 let entries = try JSONDecoder().decode([Entry].self, from: Data(candidate))
-                let servedAt = response.date ?? Date()
+                let servedAt = response.servedAt
                 posts = entries.compactMap(\.post).map { post in
                     var post = post
                     post.servedAt = servedAt

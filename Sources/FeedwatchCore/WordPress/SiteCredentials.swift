@@ -27,4 +27,12 @@ public struct SiteCredentials: Sendable {
     func mayBeSent(to url: String) -> Bool {
         Origin(url: url) == origin
     }
+
+    /// Throws `credentialsOffOrigin` unless `url` is on the site's own origin.
+    /// - Parameter redirectedFrom: the URL asked for, when `url` answered it through a redirect.
+    func check(_ url: String, redirectedFrom: String? = nil) throws(WordPressError) {
+        guard mayBeSent(to: url) else {
+            throw .credentialsOffOrigin(url: url, siteOrigin: origin, redirectedFrom: redirectedFrom)
+        }
+    }
 }

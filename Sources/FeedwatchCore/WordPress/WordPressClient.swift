@@ -31,9 +31,7 @@ public struct WordPressClient: Sendable {
     public func discoverRoot(siteURL: String) async throws(WordPressError) -> RESTRoot {
         let front = try await get(siteURL)
         if let linked = Self.indexLink(in: front.headers.values("link")) {
-            if let credentials, !credentials.mayBeSent(to: linked) {
-                throw .credentialsOffOrigin(url: linked, siteOrigin: credentials.origin, redirectedFrom: nil)
-            }
+            try credentials?.check(linked)
             return RESTRoot(linked)
         }
         for candidate in [siteURL + "wp-json/", siteURL + "?rest_route=/"] {
@@ -107,7 +105,7 @@ public struct WordPressClient: Sendable {
         }
         do {
             var post = try JSONDecoder().decode(WordPressPost.self, from: Data(body))
-            post.servedAt = response.date ?? Date()
+            post.servedAt = response.servedAt
             return post
         } catch {
             throw .unexpectedBody(url: response.url, status: response.status,
@@ -138,9 +136,7 @@ public struct WordPressClient: Sendable {
     private func get(
         _ url: String, credentials: SiteCredentials? = nil, headers: [(name: String, value: String)] = []
     ) async throws(WordPressError) -> HTTPResponse {
-        if let credentials, !credentials.mayBeSent(to: url) {
-            throw .credentialsOffOrigin(url: url, siteOrigin: credentials.origin, redirectedFrom: nil)
-        }
+        try credentials?.check(url)
         let response: HTTPResponse
         do {
             response = try await http.get(HTTPRequest(url: url, headers: [("Accept", "application/json")] + headers,
@@ -148,9 +144,7 @@ public struct WordPressClient: Sendable {
         } catch {
             throw .transport(error)
         }
-        if let credentials, !credentials.mayBeSent(to: response.url) {
-            throw .credentialsOffOrigin(url: response.url, siteOrigin: credentials.origin, redirectedFrom: url)
-        }
+        try credentials?.check(response.url, redirectedFrom: url)
         return response
     }
 
