@@ -22,6 +22,9 @@ public enum FakeFault: Sendable, Equatable {
     /// then redirects to itself on every request (see `RedirectLoop`). One injection makes one
     /// endless chain, however many hops the client follows.
     case redirectLoop
+    /// A `302` to the same path and query on another origin (such as `http://127.0.0.1:8081`), as
+    /// a proxy or host that moved the site sends.
+    case redirect(toOrigin: String)
     /// The real JSON with up to three string values (post titles first) each carrying an invalid
     /// UTF-8 sequence (`C3 28`, `FF`, `ED A0 80`) in place of their second character.
     case invalidUTF8
@@ -67,6 +70,11 @@ extension FakeFault {
             altered.delivery = .trickled(bytesPerSecond: max(1, rate))
         case .redirectLoop:
             return RedirectLoop.enter(from: url)
+        case .redirect(let origin):
+            // `url` is absolute: keep what follows its own origin.
+            let afterScheme = url.range(of: "://").map(\.upperBound) ?? url.startIndex
+            let path = url[afterScheme...].firstIndex(of: "/").map { url[$0...] } ?? "/"
+            return RedirectLoop.redirect(to: origin + path)
         case .invalidUTF8:
             altered.body = BodyCorruption.invalidUTF8(response.body)
         case .oversizedBody(let bytes):

@@ -20,6 +20,15 @@ extension FakeSite {
         set { state.withLock { $0.restRemoved = newValue } }
     }
 
+    /// A REST root for theme pages to announce in their `Link: <…>; rel="https://api.w.org/"`
+    /// header and `<link>` tag instead of the site's own, as a `rest_url` filter does (headless
+    /// setups, plugins serving the API from another host, a misconfigured `home`); `nil` (the
+    /// default) announces the site's own. The site's REST API keeps answering where it is.
+    public var announcedRESTRoot: String? {
+        get { state.withLock { $0.announcedRESTRoot } }
+        set { state.withLock { $0.announcedRESTRoot = newValue } }
+    }
+
     /// `true` puts a validating cache (a CDN or caching plugin) in front of the site: complete
     /// `200` JSON answers to `GET`/`HEAD` carry a strong `ETag` derived from the body and a
     /// `Last-Modified` (the newest `modified_gmt` of the posts returned, or the site's newest),

@@ -15,6 +15,8 @@ struct SiteState: Sendable {
     var restDisabled = false
     /// No REST API at all: 404 pages, no discovery (`FakeSite.restRemoved`).
     var restRemoved = false
+    /// The REST root theme pages announce instead of the site's own (`FakeSite.announcedRESTRoot`).
+    var announcedRESTRoot: String?
     /// A validating cache in front of WordPress (`FakeSite.sendsValidators`).
     var sendsValidators = false
     /// Plugins that print per-request markup into content, no page cache (`FakeSite.variesPluginMarkup`).

@@ -45,9 +45,10 @@ struct ThemePages {
     private func page(status: Int, title: String, bodyClass: String, content: String,
                       extraHeaders: [(name: String, value: String)] = []) -> HTTPResponse {
         var headers: [(name: String, value: String)] = []
-        if config.sendsLinkHeader, !state.restRemoved { headers.append(config.apiLinkHeader) }
+        let restRoot = state.announcedRESTRoot ?? config.restURL()
+        if config.sendsLinkHeader, !state.restRemoved { headers.append(("Link", "<\(restRoot)>; rel=\"https://api.w.org/\"")) }
         headers += extraHeaders
-        let discovery = state.restRemoved ? "" : "<link rel=\"https://api.w.org/\" href=\"\(Self.escape(config.restURL()))\" />\n"
+        let discovery = state.restRemoved ? "" : "<link rel=\"https://api.w.org/\" href=\"\(Self.escape(restRoot))\" />\n"
         headers.append(("Content-Type", "text/html; charset=UTF-8"))
         let html = """
             <!DOCTYPE html>

@@ -1,9 +1,11 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `feedwatch` executable, as an administrator would. Output goes
 /// to files, not pipes, so a chatty process can never block on a full pipe.
 struct Binary {
     struct Result {
+        /// The exit status, or 128 plus the number of the signal that ended it, as a shell shows it.
         var status: Int32
         var stdout: String
         var stderr: String
@@ -14,8 +16,9 @@ struct Binary {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("feedwatch")
     }()
 
+    /// The daemon (or a one-shot command) running: stopped, with what it started, at the latest in `deinit`.
     final class Running {
-        let process = Process()
+        let process: ChildProcess
         let stdoutPath: String
         let stderrPath: String
 
@@ -23,33 +26,23 @@ struct Binary {
             let base = FileManager.default.temporaryDirectory.appendingPathComponent("feedwatch-out-\(UUID().uuidString)").path
             stdoutPath = base + ".out"
             stderrPath = base + ".err"
-            FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-            FileManager.default.createFile(atPath: stderrPath, contents: nil)
-            process.executableURL = executable
-            process.arguments = arguments
             var merged = ProcessInfo.processInfo.environment
             merged.removeValue(forKey: "NOTIFY_SOCKET")
             merged.removeValue(forKey: "FEEDWATCH_CONFIG")
-            process.environment = merged.merging(environment) { $1 }
-            process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
-            process.standardError = FileHandle(forWritingAtPath: stderrPath)
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
+            process = try ChildProcess(executable.path, arguments, environment: merged.merging(environment) { $1 },
+                                       output: stdoutPath, errors: stderrPath)
         }
 
         deinit {
-            if process.isRunning { process.terminate() }
+            process.stop()
             try? FileManager.default.removeItem(atPath: stdoutPath)
             try? FileManager.default.removeItem(atPath: stderrPath)
         }
 
         /// Waits for the exit; kills the process after `timeout` seconds so a hang fails the test, not CI.
         func wait(timeout: Double) -> Result {
-            let deadline = Date().addingTimeInterval(timeout)
-            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-            return Result(status: process.terminationStatus, stdout: contents(stdoutPath), stderr: contents(stderrPath))
+            let status = process.wait(timeout: timeout) ?? process.stop()
+            return Result(status: status, stdout: contents(stdoutPath), stderr: contents(stderrPath))
         }
 
         private func contents(_ path: String) -> String {

@@ -85,7 +85,7 @@ import TestSupport
         #expect(try eventually(60) { results.withLock { $0.count } == 20 }, "every poll ended")
         let last = try Binary.run(["poll"] + setup.arguments)
         #expect(last.status == 0, "\(last.stderr)")
-        #expect(last.stdout.hasPrefix("synced by the running feedwatch run (pid \(daemon.process.processIdentifier))"),
+        #expect(last.stdout.hasPrefix("synced by the running feedwatch run (pid \(daemon.process.pid))"),
                 "\(last.stdout)")
         for result in results.withLock({ $0 }) {
             #expect(result.status == 0, "\(result.stderr)")
@@ -102,7 +102,7 @@ import TestSupport
         let printed = results.withLock { $0 }.flatMap { $0.stdout.split(separator: "\n") }.filter { $0.hasPrefix("revised: ") }
         #expect(Set(printed).count == 10, "each revision is printed by the polls whose requests found it: \(printed)")
 
-        kill(daemon.process.processIdentifier, SIGTERM)
+        kill(daemon.process.pid, SIGTERM)
         #expect(daemon.wait(timeout: 10).status == 0)
     }
 
@@ -117,11 +117,11 @@ import TestSupport
 
         let second = try Binary.run(["run"] + setup.arguments, timeout: 20)
         #expect(second.status == 1)
-        #expect(second.stderr.contains("another feedwatch run (pid \(first.process.processIdentifier)) is using "
+        #expect(second.stderr.contains("another feedwatch run (pid \(first.process.pid)) is using "
             + setup.scratch.file("feedwatch.db")), "\(second.stderr)")
         #expect(first.process.isRunning)
 
-        kill(first.process.processIdentifier, SIGTERM)
+        kill(first.process.pid, SIGTERM)
         #expect(first.wait(timeout: 10).status == 0)
         #expect(try setup.events() == ["baseline"], "one baseline, from the first daemon")
     }
@@ -139,7 +139,7 @@ import TestSupport
             ["-m", "--propagation", "private", "/bin/sh", "-c", hideJournal, Binary.url.path, "run"] + setup.arguments,
             environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "3000000"],
             executable: URL(fileURLWithPath: "/usr/bin/unshare"))
-        let pid = daemon.process.processIdentifier
+        let pid = daemon.process.pid
         defer { if daemon.process.isRunning { kill(pid, SIGKILL) } }
         let baseline = notify.receive(until: { $0.contains("journal unavailable, 1 event waiting") }, timeout: 20)
         #expect(baseline.last?.contains("journal unavailable, 1 event waiting") == true, "\(baseline.suffix(2))")
@@ -153,7 +153,7 @@ import TestSupport
         #expect(waiting.last?.contains("journal unavailable, 4 events waiting") == true, "\(waiting.suffix(2))")
         #expect(try setup.events().isEmpty, "nothing is written while the journal is away")
 
-        let back = try Tool.run("/usr/bin/nsenter", ["-t", "\(pid)", "-m", "umount", "/run/systemd/journal"])
+        let back = try ChildProcess.run("/usr/bin/nsenter", ["-t", "\(pid)", "-m", "umount", "/run/systemd/journal"])
         #expect(back.status == 0, "\(back.output)")
         #expect(try eventually(15) { try setup.events().count >= 4 })
         Thread.sleep(forTimeInterval: 1)

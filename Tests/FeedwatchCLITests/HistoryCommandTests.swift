@@ -25,6 +25,8 @@ import TestSupport
             config = try scratch.write("feedwatch.json", #"{"sites": [{"name": "\#(site.name)", "url": "\#(site.url)"}]}"#)
             try poll()
             site.edit(356473, title: "A new title", content: "First paragraph.\n\nSecond paragraph.\n\nThird &amp; last.")
+            // Saved a minute ago: the quiet change below is no second save in the same second.
+            site.setModifiedTimestamp(356473, gmt: Date(timeIntervalSinceNow: -60))
             try poll()
             site.edit(356473, content: "First paragraph.\n\nSecond paragraph, quietly changed.\n\nThird &amp; last.",
                       bumpModified: false)
@@ -120,7 +122,7 @@ import TestSupport
         let history = try scene.run(["history", scene.site.name, "356473"])
         #expect(history.status == 0, "\(history.stderr)")
         #expect(history.stdout.contains("4 versions"), "\(history.stdout)")
-        kill(daemon.process.processIdentifier, SIGTERM)
+        daemon.process.send(SIGTERM)
         #expect(daemon.wait(timeout: 10).status == 0)
     }
 }

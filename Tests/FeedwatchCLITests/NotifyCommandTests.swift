@@ -63,7 +63,7 @@ import TestSupport
             Thread.sleep(forTimeInterval: 0.1)
             requests = receiver.requests
         }
-        kill(daemon.process.processIdentifier, SIGTERM)
+        daemon.process.send(SIGTERM)
         #expect(daemon.wait(timeout: 10).status == 0)
         #expect(requests.count == 1)
         let document = try #require(requests.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any] })
@@ -88,15 +88,9 @@ import TestSupport
     @Test func theDocumentedReceiverVerifiesTheSignature() throws {
         let scratch = try TemporaryDirectory()
         let receiverSecret = try scratch.write("receiver.secret", "correct horse battery staple\n")
-        let receiver = Process()
-        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        receiver.arguments = ["python3", Self.example, receiverSecret]
         let log = scratch.file("receiver.log")
-        FileManager.default.createFile(atPath: log, contents: nil)
-        receiver.standardOutput = FileHandle(forWritingAtPath: log)
-        receiver.standardError = FileHandle.nullDevice
-        try receiver.run()
-        defer { receiver.terminate() }
+        let receiver = try ChildProcess("/usr/bin/env", ["python3", Self.example, receiverSecret], output: log)
+        defer { receiver.stop() }
         var port: String?
         for _ in 0..<100 where port == nil {
             Thread.sleep(forTimeInterval: 0.05)

@@ -29,7 +29,7 @@ import TestSupport
         /// notify messages up to the `READY=1` that ends the reload.
         func reload(_ text: String) throws -> [String] {
             try scratch.write("feedwatch.json", text)
-            kill(running.process.processIdentifier, SIGHUP)
+            running.process.send(SIGHUP)
             var reloading = false
             return notify.receive(until: { message in
                 if message.hasPrefix("RELOADING=1") { reloading = true }
@@ -44,7 +44,7 @@ import TestSupport
         }
 
         func stop() -> Binary.Result {
-            kill(running.process.processIdentifier, SIGTERM)
+            running.process.send(SIGTERM)
             defer { notify.close() }
             return running.wait(timeout: 10)
         }

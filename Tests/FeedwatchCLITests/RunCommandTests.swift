@@ -26,7 +26,7 @@ import TestSupport
         let entries = try JournalReader.entries(site: name)
         #expect(entries.map { $0["FEEDWATCH_EVENT"] } == ["baseline"])
 
-        kill(process.processIdentifier, SIGTERM)
+        process.send(SIGTERM)
         let deadline = Date().addingTimeInterval(5)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         #expect(!process.isRunning, "still running 5 s after SIGTERM")
@@ -60,7 +60,7 @@ import TestSupport
         }
 
         let signalled = Date()
-        kill(daemon.process.processIdentifier, SIGTERM)
+        daemon.process.send(SIGTERM)
         let result = daemon.wait(timeout: 10)
         let stoppedAfter = Date().timeIntervalSince(signalled)
         #expect(stoppedAfter < 5, "stopped \(stoppedAfter) s after SIGTERM")
@@ -102,7 +102,7 @@ import TestSupport
             if message.contains("WATCHDOG=1") { beats += 1 }
             return beats >= 8
         }, timeout: 10)
-        kill(daemon.process.processIdentifier, SIGTERM)
+        daemon.process.send(SIGTERM)
         #expect(daemon.wait(timeout: 10).status == 0)
 
         #expect(messages.first?.contains("READY=1\nSTATUS=2 sites, 0 failing, 0 syncing") == true, "\(messages)")

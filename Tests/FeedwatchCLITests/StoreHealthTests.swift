@@ -16,8 +16,8 @@ import TestSupport
         let scratch = try TemporaryDirectory()
         let disk = scratch.file("disk")
         try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
-        #expect(try Tool.run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", disk]).status == 0, "root is needed")
-        defer { _ = try? Tool.run("/bin/umount", ["-l", disk]) }
+        #expect(try ChildProcess.run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", disk]).status == 0, "root is needed")
+        defer { _ = try? ChildProcess.run("/bin/umount", ["-l", disk]) }
         let config = try scratch.write("feedwatch.json", """
             {"sites": [{"name": "\(site.name)", "url": "\(site.url)", "interval": "10s"}]}
             """)
@@ -25,7 +25,7 @@ import TestSupport
         defer { notify.close() }
         let daemon = try Binary.Running(["run", "--config", config, "--database", disk + "/feedwatch.db"],
                                         environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "3000000"])
-        defer { if daemon.process.isRunning { kill(daemon.process.processIdentifier, SIGKILL) } }
+        defer { if daemon.process.isRunning { kill(daemon.process.pid, SIGKILL) } }
         #expect(try JournalReader.entries(site: site.name).first?["FEEDWATCH_EVENT"] == "baseline")
 
         site.edit(post, content: "<p>" + String(repeating: "Second words. ", count: 100_000) + "</p>")
@@ -50,7 +50,7 @@ import TestSupport
         #expect(events == ["baseline", "revised"])
         #expect(Date().timeIntervalSince(freed) < 15, "synced again within an interval (10 s) of the space being freed")
 
-        kill(daemon.process.processIdentifier, SIGTERM)
+        kill(daemon.process.pid, SIGTERM)
         #expect(daemon.wait(timeout: 10).status == 0)
     }
 

@@ -9,7 +9,7 @@ import TestSupport
     private static let unit = Fixture.repository.appendingPathComponent("systemd/feedwatch.service")
 
     private func systemdAnalyze(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try Tool.run("/usr/bin/systemd-analyze", arguments)
+        try ChildProcess.run("/usr/bin/systemd-analyze", arguments)
     }
 
     @Test func theUnitDeclaresTheServiceContract() throws {

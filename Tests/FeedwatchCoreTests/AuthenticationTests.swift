@@ -115,24 +115,105 @@ import TestSupport
         #expect(Loopback.isHost(of: url) == isLoopback, "\(url)")
     }
 
-    @Test func everyAuthenticatedRequestRefusesPlainHTTPToAnotherHost() async throws {
+    @Test func everyAuthenticatedRequestRefusesPlainHTTPAndOtherOrigins() async throws {
+        let credentials = HTTPCredentials(username: "monitor", password: Self.password)
+        #expect(throws: WordPressError.self) { try SiteCredentials(credentials, siteURL: "http://intranet.example.invalid/") }
         let http = try HTTPClient()
         let client = WordPressClient(http: http, timeout: .seconds(5),
-                                     credentials: HTTPCredentials(username: "monitor", password: Self.password))
+                                     credentials: try SiteCredentials(credentials, siteURL: "https://intranet.example.invalid/"))
+        // The same host over plain http is another origin: nothing is sent.
         let root = RESTRoot("http://intranet.example.invalid/wp-json/")
         do {
             _ = try await client.restBase(of: "page", root: root)
             Issue.record("expected a refusal")
         } catch {
-            #expect(error.description.hasPrefix("http://intranet.example.invalid/wp-json/wp/v2/types: refusing to send"))
+            #expect(error.description.hasPrefix("http://intranet.example.invalid/wp-json/wp/v2/types: the REST API is on "
+                + "http://intranet.example.invalid, not on the site's own https://intranet.example.invalid"), "\(error)")
         }
         do {
             _ = try await client.listPage(Listing(.everything, includesContent: false), root: root, type: "posts", page: 1)
             Issue.record("expected a refusal")
         } catch {
-            #expect(error.description.contains("refusing to send the application password over plain http"))
+            #expect(error.description.contains("feedwatch sends the application password only to the site's own origin"))
         }
         await http.shutdown()
+    }
+
+    @Test(arguments: [
+        ("https://Example.ORG/", "https://example.org:443/wp-json/", true),
+        ("http://localhost/", "http://LOCALHOST:80/?rest_route=/", true),
+        ("https://example.org./", "https://example.org/wp-json/", true),
+        ("http://[::1]:8080/", "http://[::1]:8080/wp-json/", true),
+        ("https://example.org/", "http://example.org/wp-json/", false),
+        ("https://example.org/", "https://example.org:8443/wp-json/", false),
+        ("https://example.org/", "https://www.example.org/wp-json/", false),
+        ("https://example.org/", "https://example.org.evil.test/wp-json/", false),
+        ("http://127.0.0.1:8080/", "http://127.0.0.2:8080/wp-json/", false),
+        ("https://example.org/", "/wp-json/", false),
+    ])
+    func originsCompareSchemeHostAndPort(site: String, url: String, same: Bool) throws {
+        let credentials = try SiteCredentials(HTTPCredentials(username: "u", password: "p"), siteURL: site)
+        #expect(credentials.mayBeSent(to: url) == same, "\(site) vs \(url)")
+    }
+
+    /// A second fake WordPress host with a site of the same name, on another
+    /// port of 127.0.0.1 (so another origin), signed in the same way.
+    private func twin(of harness: WatchedSite) throws -> (server: FakeWordPressServer, site: FakeSite) {
+        let server = try FakeWordPressServer()
+        let site = server.addSite(harness.site.name)
+        site.environmentType = "local"
+        site.addApplicationPassword(user: "monitor", password: Self.password)
+        site.addGeneratedPosts(3)
+        return (server, site)
+    }
+
+    @Test func aRESTRootOnAnotherOriginNeverGetsThePassword() async throws {
+        let harness = try watched(password: Self.password, secret: { .file($0.file("monitor.pass")) })
+        let other = try twin(of: harness)
+        harness.site.announcedRESTRoot = other.site.url + "wp-json/"
+        let error = try #require(await harness.sync())
+        #expect(error.hasPrefix("\(other.site.url)wp-json/: the REST API is on http://127.0.0.1:\(other.server.port), "
+            + "not on the site's own http://127.0.0.1:\(harness.server.port)"), "\(error)")
+        #expect(error.contains("set the site's \"url\" to its address on http://127.0.0.1:\(other.server.port)"))
+        #expect(other.server.requests.isEmpty)
+        // A REST root stored by an earlier feedwatch is held to the same rule at every request.
+        let record = try await harness.engine.store.registerSite(name: harness.name, url: harness.site.url)
+        try await harness.engine.store.saveRESTRoot(other.site.url + "wp-json/", siteID: record.id)
+        #expect(await harness.sync()?.contains("the REST API is on http://127.0.0.1:\(other.server.port)") == true)
+        #expect(other.server.requests.allSatisfy { $0.header("authorization") == nil })
+        other.server.stop()
+        await harness.shutdown()
+    }
+
+    @Test func aRESTRootOnAnotherOriginIsUsedAnonymouslyAndNamed() async throws {
+        let messages = CapturedLogs()
+        let harness = try WatchedSite("anonymous-elsewhere", logger: Logger(label: "test") { _ in messages })
+        let other = try FakeWordPressServer()
+        let api = other.addSite(harness.site.name)
+        api.addGeneratedPosts(2)
+        harness.site.announcedRESTRoot = api.url + "wp-json/"
+        #expect(await harness.sync() == nil)
+        #expect(other.requests.contains { $0.target.contains("wp/v2/posts") })
+        #expect(messages.lines.contains("warning: the REST API is on http://127.0.0.1:\(other.port), not on the site's own "
+            + "http://127.0.0.1:\(harness.server.port) (the front page's Link header names \(api.url)wp-json/); "
+            + "using it, without credentials"), "\(messages.lines)")
+        other.stop()
+        await harness.shutdown()
+    }
+
+    @Test func aRedirectNeverCarriesThePasswordToAnotherOrigin() async throws {
+        let harness = try watched(password: Self.password, secret: { .file($0.file("monitor.pass")) })
+        let other = try twin(of: harness)
+        harness.site.injectFault(.redirect(toOrigin: "http://127.0.0.1:\(other.server.port)"), times: 100)
+        let error = try #require(await harness.sync())
+        #expect(error.contains(": redirected to \(other.site.url)wp-json/wp/v2/"), "\(error)")
+        #expect(error.contains("which was not sent the application password"))
+        let followed = other.server.requests
+        #expect(!followed.isEmpty, "libcurl followed the redirect")
+        #expect(followed.allSatisfy { $0.header("authorization") == nil && $0.authenticatedUser == nil })
+        #expect(harness.server.requests.contains { $0.header("authorization") != nil }, "the site itself got the password")
+        other.server.stop()
+        await harness.shutdown()
     }
 
     @Test func passwordFileReadableByOthersIsWarnedAbout() async throws {

@@ -9,7 +9,7 @@ import TestSupport
     private static let catalog = Fixture.repository.appendingPathComponent("systemd/feedwatch.catalog")
 
     private func journalctl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try Tool.run("/usr/bin/journalctl", arguments)
+        try ChildProcess.run("/usr/bin/journalctl", arguments)
     }
 
     @Test func everyEventKindHasAnEntryAndNoEntryIsForeign() throws {

@@ -37,12 +37,7 @@ import TestSupport
         }
 
         private static func run(_ arguments: String...) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: arguments[0])
-            process.arguments = Array(arguments.dropFirst())
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
+            guard try ChildProcess.run(arguments[0], Array(arguments.dropFirst())).status == 0 else {
                 throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(arguments) failed (root is needed)"])
             }
         }

@@ -98,6 +98,78 @@ import TestSupport
     }
 }
 
+/// `modified_gmt` has whole seconds: saves in the same second (SameSecondSave).
+@Suite(.serialized) struct SameSecondSaveTests {
+    private func modifiedGMT(of id: Int, on site: FakeSite) throws -> Date {
+        let post = try JSONSerialization.jsonObject(with: #require(site.post(id))) as? [String: Any]
+        let text = try #require(post?["modified_gmt"] as? String)
+        return try #require(WordPressTime.date(fromGMT: text))
+    }
+
+    @Test func aSecondSaveInTheSameSecondIsRevisedAtTheNextPoll() async throws {
+        let harness = try WatchedSite("same-second")
+        harness.site.addGeneratedPosts(5)
+        let id = harness.site.addPost(title: "Breaking", content: "<p>draft</p>", modifiedGMT: Date(timeIntervalSinceNow: -3600))
+        _ = try await harness.observedSync()
+        harness.site.edit(id, content: "<p>first save</p>")
+        let saved = try modifiedGMT(of: id, on: harness.site)
+        #expect(await harness.sync() == nil)
+        // The second save of that second: WordPress writes the same modified_gmt again
+        // (the fake moves it a second on, so it is put back).
+        harness.site.edit(id, content: "<p>second save</p>")
+        harness.site.setModifiedTimestamp(id, gmt: saved)
+        try await Task.sleep(for: .seconds(SameSecondSave.margin + 1.2))
+        let (requests, _) = try await harness.observedSync()
+        #expect(requests.contains { $0.target.contains("include=\(id)") })
+        // Read back once all three are there: journald stores entries asynchronously.
+        let entries = try JournalReader.entries(site: harness.name, atLeast: 3)
+        #expect(entries.compactMap { $0["FEEDWATCH_EVENT"] } == ["baseline", "revised", "revised"],
+                "not a silent edit, and not a day later")
+        #expect(entries.last?["FEEDWATCH_POST_ID"] == "\(id)" && entries.last?["FEEDWATCH_VERSION"] == "3")
+        // Read well after its save, the post has settled: one small request a poll again.
+        for _ in 0..<2 {
+            let (quiet, none) = try await harness.observedSync()
+            #expect(none.isEmpty)
+            #expect(quiet.count == 1, "\(quiet.map(\.target))")
+        }
+        #expect(try await harness.observedSync(full: true).events.isEmpty, "the second save is what is stored")
+        await harness.shutdown()
+    }
+
+    @Test func aRecentSaveIsFetchedOnceMoreAndThenLeftAlone() async throws {
+        let harness = try WatchedSite("settles")
+        harness.site.addGeneratedPosts(5)
+        _ = try await harness.observedSync()
+        let id = harness.site.addPost(title: "Fresh", content: "<p>one save only</p>")
+        #expect(await harness.sync() == nil)
+        #expect(try JournalReader.entries(site: harness.name, atLeast: 2).compactMap { $0["FEEDWATCH_EVENT"] } == ["baseline", "new"])
+        try await Task.sleep(for: .seconds(SameSecondSave.margin + 1.2))
+        let (recheck, nothing) = try await harness.observedSync()
+        #expect(nothing.isEmpty)
+        #expect(recheck.count == 2 && recheck.last?.target.contains("include=\(id)") == true, "\(recheck.map(\.target))")
+        let (quiet, _) = try await harness.observedSync()
+        #expect(quiet.count == 1, "\(quiet.map(\.target))")
+        await harness.shutdown()
+    }
+
+    @Test func equalModifiedTimeWithOtherContentIsRevisedOnlyAfterARecentRead() {
+        let before = PostFingerprint(hash: "a", fieldHashes: [:])
+        let after = PostFingerprint(hash: "b", fieldHashes: [:])
+        func classify(recheck: Bool) -> PostChange {
+            ChangeClassifier.classify(
+                modifiedGMT: "2026-12-03T10:00:00", fingerprint: after,
+                stored: StoredPostState(modifiedGMT: "2026-12-03T10:00:00", fingerprint: before, version: 1, recheck: recheck),
+                siteBaselined: true)
+        }
+        #expect(classify(recheck: true) == .revised(changed: []))
+        #expect(classify(recheck: false) == .silentEdit(changed: []))
+        let read = WordPressTime.date(fromGMT: "2026-12-03T10:00:02")
+        #expect(SameSecondSave.isPossible(modifiedGMT: "2026-12-03T10:00:00", servedAt: read))
+        #expect(!SameSecondSave.isPossible(modifiedGMT: "2026-12-03T09:59:59", servedAt: read))
+        #expect(!SameSecondSave.isPossible(modifiedGMT: "2026-12-03T10:00:00", servedAt: nil))
+    }
+}
+
 extension WatchedSite {
     /// Syncs once; returns the REST requests it made and the events it wrote.
     func observedSync(full: Bool = false) async throws -> (requests: [FakeRequest], events: [String]) {

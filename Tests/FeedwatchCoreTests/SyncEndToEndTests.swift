@@ -35,6 +35,8 @@ import TestSupport
         #expect(revised["FEEDWATCH_SITE_URL"] == harness.site.url)
 
         harness.site.edit(356473, title: "Putin brushes off Trump")
+        // Saved a minute ago: the quiet change below is no second save in the same second.
+        harness.site.setModifiedTimestamp(356473, gmt: Date(timeIntervalSinceNow: -60))
         let retitled = try #require(try await harness.poll(expecting: 1).first)
         #expect(retitled["FEEDWATCH_EVENT"] == "revised")
         #expect(retitled["FEEDWATCH_CHANGED_FIELDS"] == "title")

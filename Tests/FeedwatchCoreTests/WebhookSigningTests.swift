@@ -1,6 +1,7 @@
 @testable import FeedwatchCore
 import Foundation
 import Testing
+import TestSupport
 
 /// The webhook body and its signature, checked against an implementation
 /// that is not ours: `openssl dgst -hmac`.
@@ -19,18 +20,8 @@ import Testing
 
     /// HMAC-SHA256 of `data` with `key`, in hex, as `openssl dgst` computes it.
     private func opensslHMAC(key: String, data: [UInt8]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["dgst", "-sha256", "-hmac", key]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(data))
-        try input.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try ChildProcess.run("/usr/bin/openssl", ["dgst", "-sha256", "-hmac", key], input: data,
+                                        mergeErrors: false).output
         // "SHA2-256(stdin)= 5f2c…"
         return text.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
     }

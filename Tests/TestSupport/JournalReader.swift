@@ -17,16 +17,9 @@ public enum JournalReader {
     }
 
     public static func read(match: String) throws -> [[String: String]] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/journalctl")
-        process.arguments = ["-o", "json", "--no-pager", "--all", match]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
+        let output = try ChildProcess.run("/usr/bin/journalctl", ["-o", "json", "--no-pager", "--all", match],
+                                          mergeErrors: false).output
+        return output.split(separator: "\n").compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
             return object.compactMapValues { $0 as? String }
         }

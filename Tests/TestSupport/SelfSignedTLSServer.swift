@@ -4,46 +4,29 @@ import Foundation
 /// site with a broken TLS setup presents.
 public final class SelfSignedTLSServer {
     public let port: Int
-    private let process = Process()
+    private let process: ChildProcess
     private let directory: TemporaryDirectory
 
     public init() throws {
         directory = try TemporaryDirectory()
         let key = directory.file("key.pem")
         let certificate = directory.file("cert.pem")
-        try Self.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
-                                          "-days", "1", "-subj", "/CN=127.0.0.1"])
+        _ = try ChildProcess.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                                                      "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1"])
         port = Int.random(in: 20_000..<60_000)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www", "-quiet"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess("/usr/bin/openssl", ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate,
+                                                        "-key", key, "-www", "-quiet"])
         // Bounded wait until the port accepts connections.
         for _ in 0..<100 where !Self.accepts(port: port) {
             Thread.sleep(forTimeInterval: 0.05)
         }
     }
 
-    /// SIGKILL, not SIGTERM: a child started from a test thread inherits that
-    /// thread's signal mask, in which dispatch blocks SIGTERM.
     public func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.stop()
     }
 
     deinit { stop() }
-
-    private static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-    }
 
     private static func accepts(port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

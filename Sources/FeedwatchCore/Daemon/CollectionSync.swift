@@ -104,9 +104,10 @@ struct CollectionSync {
     }
 
     /// Fetches the content of listed posts whose `modified_gmt` or state differs
-    /// from the stored one (or that are not stored), a page of ids per request.
+    /// from the stored one (or that are not stored), or whose stored version was
+    /// read in the second it was saved, a page of ids per request.
     private func fetchChanged(_ listed: [WordPressPost], stored: [Int: PostStamp], highWater: String?) async throws(SyncError) {
-        let changed = listed.filter { stored[$0.id] != PostStamp($0) }.map(\.id)
+        let changed = listed.filter { post in stored[post.id].map { $0.needsFetch(post) } ?? true }.map(\.id)
         var fetched: [WordPressPost] = []
         for start in stride(from: 0, to: changed.count, by: WordPressClient.pageSize) {
             let ids = Array(changed[start..<min(start + WordPressClient.pageSize, changed.count)])

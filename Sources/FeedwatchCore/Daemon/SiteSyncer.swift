@@ -67,11 +67,8 @@ public struct SiteSyncer: Sendable {
     }
 
     private func syncCollections(of record: SiteRecord, full: Bool) async throws(SyncError) {
-        let credentials = try credentials()
         // Checked before discovery, so the error is this, not whatever the network says.
-        if credentials != nil, !WordPressClient.mayCarryPassword(site.url) {
-            throw .wordpress(.insecureAuthentication(url: site.url))
-        }
+        let credentials = try credentials()
         let wordpress = WordPressClient(http: http, timeout: site.timeout, credentials: credentials)
         var root: RESTRoot
         if let known = record.restRoot {
@@ -126,8 +123,9 @@ public struct SiteSyncer: Sendable {
         return resolved
     }
 
-    /// The application password, read afresh for every sync so a rotated one is used at once.
-    private func credentials() throws(SyncError) -> HTTPCredentials? {
+    /// The application password, read afresh for every sync so a rotated one
+    /// is used at once, bound to the site's own origin.
+    private func credentials() throws(SyncError) -> SiteCredentials? {
         guard let auth = site.auth else { return nil }
         let path: String
         switch auth.passwordPath(environment: environment) {
@@ -142,7 +140,11 @@ public struct SiteSyncer: Sendable {
         }
         let password = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
         guard !password.isEmpty else { throw .wordpress(.credentials("\(path) is empty")) }
-        return HTTPCredentials(username: auth.username, password: password)
+        do {
+            return try SiteCredentials(HTTPCredentials(username: auth.username, password: password), siteURL: site.url)
+        } catch {
+            throw .wordpress(error)
+        }
     }
 
     private func discover(_ record: SiteRecord, with wordpress: WordPressClient) async throws(SyncError) -> RESTRoot {
@@ -153,6 +155,13 @@ public struct SiteSyncer: Sendable {
             throw .wordpress(error)
         }
         logger.debug("REST API root: \(root.url)")
+        if let siteOrigin = Origin(url: site.url), Origin(url: root.url) != siteOrigin {
+            // Only a site without an application password gets this far (see SiteCredentials).
+            logger.warning("""
+                the REST API is on \(Origin.describe(root.url)), not on the site's own \(siteOrigin) \
+                (the front page's Link header names \(root.url)); using it, without credentials
+                """)
+        }
         do {
             try await store.saveRESTRoot(root.url, siteID: record.id)
         } catch {

@@ -35,15 +35,19 @@ public struct StoredPostState: Sendable, Equatable {
     public var wasPublic: Bool
     /// `ContentNormalizer.key` of the normalization the fingerprint was made with.
     public var normalizer: String?
+    /// Whether it was read within seconds of its `modified_gmt`, so that a
+    /// second save in the same second carries the same `modified_gmt`.
+    public var recheck: Bool
 
     public init(modifiedGMT: String?, fingerprint: PostFingerprint, version: Int, state: PostState = .public,
-                wasPublic: Bool = true, normalizer: String? = nil) {
+                wasPublic: Bool = true, normalizer: String? = nil, recheck: Bool = false) {
         self.modifiedGMT = modifiedGMT
         self.fingerprint = fingerprint
         self.version = version
         self.state = state
         self.wasPublic = wasPublic
         self.normalizer = normalizer
+        self.recheck = recheck
     }
 }
 
@@ -66,6 +70,9 @@ public enum ChangeClassifier {
         if modifiedGMT != stored.modifiedGMT {
             return sameContent ? .touched : .revised(changed: changed())
         }
-        return sameContent ? .unchanged : .silentEdit(changed: changed())
+        if sameContent { return .unchanged }
+        // A save in the second the stored version was read: WordPress moved
+        // modified_gmt, only not past the same whole second.
+        return stored.recheck ? .revised(changed: changed()) : .silentEdit(changed: changed())
     }
 }

@@ -47,7 +47,10 @@ final class CurlTransfer: @unchecked Sendable {
             setLong(CURLOPT_HTTPAUTH, feedwatch_curlauth_basic())
             setString(CURLOPT_USERNAME, credentials.username)
             setString(CURLOPT_PASSWORD, credentials.password)
-            // A redirect must not carry the password to plain http.
+            // A redirect must not carry the password to plain http, nor to another
+            // origin: off (libcurl's default, set so that it stays so), libcurl sends it
+            // only while scheme, host and port are those of the first request (7.83+).
+            setLong(CURLOPT_UNRESTRICTED_AUTH, 0)
             setString(CURLOPT_REDIR_PROTOCOLS_STR, request.url.hasPrefix("https:") ? "https" : "http,https")
         } else {
             setString(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")

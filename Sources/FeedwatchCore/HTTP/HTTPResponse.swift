@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// A complete response: the final status, the headers of the final response
 /// (after redirects), and the body.
 public struct HTTPResponse: Sendable {
@@ -12,6 +18,13 @@ public struct HTTPResponse: Sendable {
         self.headers = headers
         self.body = body
         self.url = url
+    }
+
+    /// When the server made the response, by its `Date` header (whole seconds,
+    /// the server's clock, like the `modified_gmt` it sends); without one, now,
+    /// as the response has just arrived.
+    public var servedAt: Date {
+        headers["Date"].flatMap { RetryAfter.httpDate($0.trimmingWhitespace()) } ?? Date()
     }
 }
 

@@ -20,6 +20,10 @@ public struct FetchedPost: Sendable {
     /// table), made here so that the store's single writer need not.
     var textHashes: [TrackedField: Data]
 
+    /// Whether it was read within seconds of its `modified_gmt`, so that the
+    /// next poll fetches it again (see `SameSecondSave`).
+    public var recheck: Bool
+
     /// Public, hidden or deleted, as its `status` says.
     public var state: PostState { PostState(status: snapshot[.status]) }
 
@@ -30,6 +34,7 @@ public struct FetchedPost: Sendable {
         fingerprint = PostFingerprint(snapshot, normalizer: normalizer)
         self.normalizer = normalizer
         titleText = HTMLText.plain(snapshot[.title])
+        recheck = SameSecondSave.isPossible(modifiedGMT: post.modifiedGMT, servedAt: post.servedAt)
         var hashes: [TrackedField: Data] = [:]
         for field in TrackedField.allCases where !ContentTable.isShort(snapshot[field]) {
             hashes[field] = ContentTable.hash(snapshot[field])

@@ -29,7 +29,7 @@ extension Store {
         try await read("reading stored posts of \(type)") { db in
             var stamps: [Int: PostStamp] = [:]
             let rows = try Row.fetchCursor(
-                db.cachedStatement(sql: "SELECT post_id, modified_gmt, state FROM post WHERE site_id = ? AND type = ?"),
+                db.cachedStatement(sql: "SELECT post_id, modified_gmt, state, recheck FROM post WHERE site_id = ? AND type = ?"),
                 arguments: [siteID, type])
             while let row = try rows.next() { stamps[row["post_id"]] = PostStamp(row) }
             return stamps
@@ -61,7 +61,7 @@ extension Store {
             var stamps: [Int: PostStamp] = [:]
             // json_each keeps one cached statement for any number of ids.
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT post_id, modified_gmt, state FROM post
+                SELECT post_id, modified_gmt, state, recheck FROM post
                 WHERE site_id = ? AND type = ? AND post_id IN (SELECT value FROM json_each(?))
                 """), arguments: [siteID, type, list])
             while let row = try rows.next() { stamps[row["post_id"]] = PostStamp(row) }

@@ -52,10 +52,15 @@ extension Store {
         let changed: [TrackedField]
         switch change {
         case .unchanged:
+            if stored?.recheck != post.recheck {
+                try db.run("UPDATE post SET recheck = ? WHERE site_id = ? AND type = ? AND post_id = ?",
+                           [post.recheck, key.siteID, key.type, key.id])
+            }
             return nil
         case .touched:
-            try db.run("UPDATE post SET modified_gmt = ?, last_seen_at = ? WHERE site_id = ? AND type = ? AND post_id = ?",
-                       [post.modifiedGMT, now, key.siteID, key.type, key.id])
+            try db.run("""
+                UPDATE post SET modified_gmt = ?, last_seen_at = ?, recheck = ? WHERE site_id = ? AND type = ? AND post_id = ?
+                """, [post.modifiedGMT, now, post.recheck, key.siteID, key.type, key.id])
             event.kind = .touched
             event.version = stored?.version
             return event
@@ -82,16 +87,16 @@ extension Store {
         let state = post.state
         try db.run("""
             INSERT INTO post (site_id, type, post_id, version, modified_gmt, hash, field_hashes, title, link,
-                              first_seen_at, last_seen_at, state, was_public, normalizer)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              first_seen_at, last_seen_at, state, was_public, normalizer, recheck)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (site_id, type, post_id) DO UPDATE SET version = excluded.version,
                 modified_gmt = excluded.modified_gmt, hash = excluded.hash, field_hashes = excluded.field_hashes,
                 title = excluded.title, link = excluded.link, last_seen_at = excluded.last_seen_at,
                 state = excluded.state, was_public = post.was_public OR excluded.was_public,
-                normalizer = excluded.normalizer
+                normalizer = excluded.normalizer, recheck = excluded.recheck
             """, [key.siteID, key.type, key.id, number, post.modifiedGMT, post.fingerprint.hash,
                   SnapshotCoding.encode(post.fingerprint.fieldHashes), title, post.snapshot[.link], now, now,
-                  state.rawValue, state == .public, post.normalizer.key])
+                  state.rawValue, state == .public, post.normalizer.key, post.recheck])
         try db.run("""
             INSERT INTO version (site_id, type, post_id, number, seen_at, modified_gmt, hash, change, changed_fields,
                                  content_ids)
@@ -103,14 +108,14 @@ extension Store {
 
     static func storedState(of key: PostKey, in db: Database) throws -> StoredPostState? {
         guard let row = try db.row("""
-            SELECT version, modified_gmt, hash, field_hashes, state, was_public, normalizer FROM post
+            SELECT version, modified_gmt, hash, field_hashes, state, was_public, normalizer, recheck FROM post
             WHERE site_id = ? AND type = ? AND post_id = ?
             """, [key.siteID, key.type, key.id])
         else { return nil }
         let fingerprint = PostFingerprint(hash: row["hash"], fieldHashes: SnapshotCoding.decodeHashes(row["field_hashes"]))
         return StoredPostState(modifiedGMT: row["modified_gmt"], fingerprint: fingerprint, version: row["version"],
                                state: PostState(rawValue: row["state"]) ?? .public, wasPublic: row["was_public"],
-                               normalizer: row["normalizer"])
+                               normalizer: row["normalizer"], recheck: row["recheck"])
     }
 
     /// Hashes the newest stored version again under `normalizer` (after new

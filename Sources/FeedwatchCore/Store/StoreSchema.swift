@@ -128,6 +128,15 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v6: same-second saves") { db in
+            try db.execute(sql: """
+                -- 1 when the stored version was read from a response made within
+                -- seconds of its modified_gmt: WordPress may have saved the post again
+                -- in that same second, with the same modified_gmt, so the next poll
+                -- fetches it again (SameSecondSave).
+                ALTER TABLE post ADD COLUMN recheck INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

@@ -29,7 +29,12 @@ public struct PostPage: Sendable {
         for candidate in candidates where candidate.first == UInt8(ascii: "[") {
             do {
                 let entries = try JSONDecoder().decode([Entry].self, from: Data(candidate))
-                posts = entries.compactMap(\.post)
+                let servedAt = response.servedAt
+                posts = entries.compactMap(\.post).map { post in
+                    var post = post
+                    post.servedAt = servedAt
+                    return post
+                }
                 skipped = entries.count - posts.count
                 totalPages = response.headers["X-WP-TotalPages"].flatMap { Int($0.trimmingWhitespace()) }
                 return

@@ -12,10 +12,10 @@ public struct WordPressClient: Sendable {
 
     private let http: HTTPClient
     private let timeout: Duration
-    /// An application password, sent with REST requests only.
-    private let credentials: HTTPCredentials?
+    /// An application password, sent with REST requests to the site's own origin only.
+    private let credentials: SiteCredentials?
 
-    public init(http: HTTPClient, timeout: Duration, credentials: HTTPCredentials? = nil) {
+    public init(http: HTTPClient, timeout: Duration, credentials: SiteCredentials? = nil) {
         self.http = http
         self.timeout = timeout
         self.credentials = credentials
@@ -25,10 +25,15 @@ public struct WordPressClient: Sendable {
     public var isAuthenticated: Bool { credentials != nil }
 
     /// Finds the REST root: the front page's `Link: <…>; rel="https://api.w.org/"`,
-    /// else `<url>/wp-json/`, else `<url>/?rest_route=/`.
+    /// else `<url>/wp-json/`, else `<url>/?rest_route=/`. A linked root on
+    /// another origin is refused when the site has an application password
+    /// (see `SiteCredentials`), and taken as it is otherwise.
     public func discoverRoot(siteURL: String) async throws(WordPressError) -> RESTRoot {
         let front = try await get(siteURL)
-        if let linked = Self.indexLink(in: front.headers.values("link")) { return RESTRoot(linked) }
+        if let linked = Self.indexLink(in: front.headers.values("link")) {
+            try credentials?.check(linked)
+            return RESTRoot(linked)
+        }
         for candidate in [siteURL + "wp-json/", siteURL + "?rest_route=/"] {
             guard let response = try? await get(candidate), response.status == 200,
                   Self.isRESTIndex(response.body)
@@ -99,7 +104,9 @@ public struct WordPressClient: Sendable {
                                   reason: "the body is not valid UTF-8 (byte \(offset))")
         }
         do {
-            return try JSONDecoder().decode(WordPressPost.self, from: Data(body))
+            var post = try JSONDecoder().decode(WordPressPost.self, from: Data(body))
+            post.servedAt = response.servedAt
+            return post
         } catch {
             throw .unexpectedBody(url: response.url, status: response.status,
                                   reason: "it is not a post (\(ResponseBody.describe(error)))")
@@ -121,22 +128,24 @@ public struct WordPressClient: Sendable {
         throw .unknownCollection(name: name, available: bases.map(\.base).sorted())
     }
 
+    /// A GET, with the application password when `credentials` are given and
+    /// `url` is on the site's own origin. libcurl follows redirects without the
+    /// password to any other origin (see `CurlTransfer`); an authenticated
+    /// request that ends up elsewhere is an error, as its anonymous answer
+    /// would show less than the site has.
     private func get(
-        _ url: String, credentials: HTTPCredentials? = nil, headers: [(name: String, value: String)] = []
+        _ url: String, credentials: SiteCredentials? = nil, headers: [(name: String, value: String)] = []
     ) async throws(WordPressError) -> HTTPResponse {
-        if credentials != nil, !Self.mayCarryPassword(url) { throw .insecureAuthentication(url: url) }
+        try credentials?.check(url)
+        let response: HTTPResponse
         do {
-            return try await http.get(HTTPRequest(url: url, headers: [("Accept", "application/json")] + headers,
-                                                  timeout: timeout, credentials: credentials))
+            response = try await http.get(HTTPRequest(url: url, headers: [("Accept", "application/json")] + headers,
+                                                      timeout: timeout, credentials: credentials?.credentials))
         } catch {
             throw .transport(error)
         }
-    }
-
-    /// Whether an application password may be sent to `url`: over https, or
-    /// to this machine, where plain http exposes it to no network.
-    static func mayCarryPassword(_ url: String) -> Bool {
-        url.hasPrefix("https:") || Loopback.isHost(of: url)
+        try credentials?.check(response.url, redirectedFrom: url)
+        return response
     }
 
     static func indexLink(in headerValues: [String]) -> String? {

@@ -10,6 +10,10 @@ public enum WordPressError: Error, Sendable, CustomStringConvertible {
     case noRESTAPI(siteURL: String)
     /// An application password would have gone over plain http to another host.
     case insecureAuthentication(url: String)
+    /// An authenticated request for `url`, which is not on the site's own
+    /// origin: named so by the front page's `Link` header (or a stored REST
+    /// root), or reached through a redirect from `redirectedFrom`.
+    case credentialsOffOrigin(url: String, siteOrigin: Origin, redirectedFrom: String?)
     /// The application password could not be read.
     case credentials(String)
     /// A configured `types` entry that the site does not have.
@@ -31,6 +35,17 @@ public enum WordPressError: Error, Sendable, CustomStringConvertible {
         case .insecureAuthentication(let url):
             return "\(url): refusing to send the application password over plain http; use the site's https address "
                 + "(WordPress itself accepts application passwords only over https)"
+        case let .credentialsOffOrigin(url, siteOrigin, redirectedFrom?):
+            let origin = Origin.describe(url)
+            return "\(redirectedFrom): redirected to \(url), on \(origin), which was not sent the application password "
+                + "(only the site's own \(siteOrigin) gets it); if that is the same WordPress, set the site's \"url\" "
+                + "to its address on \(origin)"
+        case let .credentialsOffOrigin(url, siteOrigin, nil):
+            let origin = Origin.describe(url)
+            return "\(url): the REST API is on \(origin), not on the site's own \(siteOrigin), and feedwatch sends the "
+                + "application password only to the site's own origin (without it, hidden posts would look unpublished); "
+                + "if that is the same WordPress, set the site's \"url\" to its address on \(origin), else make WordPress "
+                + "announce its REST API on \(siteOrigin)"
         case .credentials(let reason):
             return "application password: \(reason)"
         case let .unknownCollection(name, available):

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// A post as the REST API returns it. Every field but `id` may be missing; a
 /// field of the wrong type is an error, so that a broken response is reported
 /// instead of being stored as a revision with empty fields.
@@ -14,6 +20,10 @@ public struct WordPressPost: Sendable, Decodable {
     public var featuredMedia: Int?
     public var categories: [Int]?
     public var tags: [Int]?
+    /// When the server made the response that carried the post (its `Date`
+    /// header, else when the response arrived); not part of the JSON. A post
+    /// saved in that very second may have been saved again after it was read.
+    public var servedAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case id, status, slug, link, title, content, excerpt, author, categories, tags
@@ -23,7 +33,7 @@ public struct WordPressPost: Sendable, Decodable {
 
     public init(id: Int, modifiedGMT: String? = nil, status: String? = nil, slug: String? = nil, link: String? = nil,
                 title: String? = nil, content: String? = nil, excerpt: String? = nil, author: Int? = nil,
-                featuredMedia: Int? = nil, categories: [Int]? = nil, tags: [Int]? = nil) {
+                featuredMedia: Int? = nil, categories: [Int]? = nil, tags: [Int]? = nil, servedAt: Date? = nil) {
         self.id = id
         self.modifiedGMT = modifiedGMT
         self.status = status
@@ -36,6 +46,7 @@ public struct WordPressPost: Sendable, Decodable {
         self.featuredMedia = featuredMedia
         self.categories = categories
         self.tags = tags
+        self.servedAt = servedAt
     }
 
     public init(from decoder: any Decoder) throws {
