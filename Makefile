@@ -176,7 +176,7 @@ test: test-deps journal
 # times measured are in docs/sanitizers.md.
 test-asan: test-deps journal
 	swift build --build-tests --sanitize=address --scratch-path .build-asan
-	swift test --skip-build --no-parallel --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan.supp swift test --skip-build --no-parallel --sanitize=address --scratch-path .build-asan
 
 test-tsan: test-deps journal
 	swift build --build-tests --sanitize=thread --scratch-path .build-tsan

@@ -15,7 +15,9 @@ final class CurlTransfer: @unchecked Sendable {
     private var headers = HTTPHeaders()
     private var bodyTooLarge = false
     private var headerList: Curl.HeaderList?
-    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    /// Allocated in `init` only once nothing before it can throw: an init that
+    /// throws before every property is set never runs deinit (ASan found the leak).
+    private let errorBuffer: UnsafeMutablePointer<CChar>
 
     init(request: HTTPRequest, completion: @escaping @Sendable (Result<HTTPResponse, HTTPError>) -> Void) throws(HTTPError) {
         try Self.validate(request)
@@ -26,6 +28,7 @@ final class CurlTransfer: @unchecked Sendable {
         }
         self.request = request
         self.completion = completion
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(to: 0)
         // From here on a throw still runs deinit, which frees the handle. A transfer
         // with an option libcurl refused is never started: it would not be the
