@@ -37,7 +37,7 @@ DEB_BUILD_PACKAGES := dpkg-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps deb-deps install-packages build release man install uninstall deb test-deb test-system test journal benchmark history-benchmark clean
+.PHONY: all deps test-deps deb-deps install-packages build release man install uninstall deb test-deb test-system test test-asan test-tsan journal benchmark history-benchmark clean
 
 all: build
 
@@ -170,6 +170,18 @@ test: test-deps journal
 	swift build --build-tests
 	swift test --skip-build --no-parallel
 
+# The same tests under AddressSanitizer (use after free, overflows, leaks of
+# C memory) and ThreadSanitizer (data races), each in its own scratch
+# directory, so they neither rebuild nor disturb `.build`. Findings and the
+# times measured are in docs/sanitizers.md.
+test-asan: test-deps journal
+	swift build --build-tests --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan.supp swift test --skip-build --no-parallel --sanitize=address --scratch-path .build-asan
+
+test-tsan: test-deps journal
+	swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+	swift test --skip-build --no-parallel --sanitize=thread --scratch-path .build-tsan
+
 # The sync benchmark: a farm of fake WordPress sites on loopback (its own
 # process), synced by the real engine; prints the figures of docs/benchmarks.md.
 SITES ?= 1000
@@ -191,5 +203,5 @@ history-benchmark: deps
 
 clean:
 	swift package clean
-	rm -rf $(STATIC_SCRATCH) .build-system
+	rm -rf $(STATIC_SCRATCH) .build-system .build-asan .build-tsan
 	rm -f feedwatch_*.deb

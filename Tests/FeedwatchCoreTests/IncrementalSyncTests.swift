@@ -177,6 +177,7 @@ extension WatchedSite {
         let before = try JournalReader.entries(site: name, atLeast: 0).count
         let error = await sync(full: full)
         #expect(error == nil, "\(error ?? "")")
+        try waitUntilJournalHasEverythingWritten()
         let entries = try JournalReader.read(match: "FEEDWATCH_SITE=\(name)")
         return (server.requests.filter { $0.target.contains("wp/v2/") },
                 entries.dropFirst(before).compactMap { $0["FEEDWATCH_EVENT"] })
@@ -243,5 +244,18 @@ extension WatchedSite {
         }
         #expect(due.contains(.verify))
         #expect(due.contains(.incremental))
+    }
+}
+
+extension WatchedSite {
+    /// journald stores entries asynchronously, but those of one socket in the
+    /// order they were sent: once a marker sent after the sync is readable,
+    /// so is everything the sync wrote.
+    private func waitUntilJournalHasEverythingWritten() throws {
+        let marker = UUID().uuidString
+        try JournalWriter.send([("MESSAGE", "test marker"), ("FEEDWATCH_TEST_MARKER", marker)])
+        for _ in 0..<100 where try JournalReader.read(match: "FEEDWATCH_TEST_MARKER=\(marker)").isEmpty {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
     }
 }

@@ -7,76 +7,87 @@ import Synchronization
 /// touches the handle and the buffers; other threads only set `cancelled`, which
 /// is atomic.
 final class CurlTransfer: @unchecked Sendable {
-    let handle: UnsafeMutableRawPointer
+    let handle: Curl.Easy
     let request: HTTPRequest
     let cancelled = Atomic<Bool>(false)
     private let completion: @Sendable (Result<HTTPResponse, HTTPError>) -> Void
     private var body: [UInt8] = []
     private var headers = HTTPHeaders()
     private var bodyTooLarge = false
-    private var headerList: UnsafeMutablePointer<curl_slist>?
-    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    private var headerList: Curl.HeaderList?
+    /// Allocated in `init` only once nothing before it can throw: an init that
+    /// throws before every property is set never runs deinit (ASan found the leak).
+    private let errorBuffer: UnsafeMutablePointer<CChar>
 
     init(request: HTTPRequest, completion: @escaping @Sendable (Result<HTTPResponse, HTTPError>) -> Void) throws(HTTPError) {
         try Self.validate(request)
-        guard let handle = curl_easy_init() else {
-            throw HTTPError(kind: .other, url: request.url, detail: "libcurl could not create a transfer (out of memory?)")
+        do throws(CurlError) {
+            handle = try Curl.easyInit()
+        } catch {
+            throw HTTPError(error, url: request.url)
         }
-        self.handle = handle
         self.request = request
         self.completion = completion
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(to: 0)
-        // From here on a throw still runs deinit, which frees the handle.
-        try configure()
+        // From here on a throw still runs deinit, which frees the handle. A transfer
+        // with an option libcurl refused is never started: it would not be the
+        // request asked for (without its body, libcurl would even read one from
+        // standard input).
+        do throws(CurlError) {
+            try configure()
+        } catch {
+            throw HTTPError(error, url: request.url)
+        }
     }
 
     deinit {
-        curl_easy_cleanup(handle)
-        curl_slist_free_all(headerList)
+        Curl.easyCleanup(handle)
+        Curl.free(headerList)
         errorBuffer.deallocate()
     }
 
-    private func configure() throws(HTTPError) {
+    private func configure() throws(CurlError) {
         let context = Unmanaged.passUnretained(self).toOpaque()
-        setString(CURLOPT_URL, request.url)
-        setString(CURLOPT_USERAGENT, FeedwatchVersion.userAgent)
+        try Curl.set(handle, CURLOPT_URL, string: request.url)
+        try Curl.set(handle, CURLOPT_USERAGENT, string: FeedwatchVersion.userAgent)
         // An empty string asks for every encoding this libcurl can decode.
-        setString(CURLOPT_ACCEPT_ENCODING, "")
-        setString(CURLOPT_PROTOCOLS_STR, "http,https")
+        try Curl.set(handle, CURLOPT_ACCEPT_ENCODING, string: "")
+        try Curl.set(handle, CURLOPT_PROTOCOLS_STR, string: "http,https")
         if let credentials = request.credentials {
-            setLong(CURLOPT_HTTPAUTH, feedwatch_curlauth_basic())
-            setString(CURLOPT_USERNAME, credentials.username)
-            setString(CURLOPT_PASSWORD, credentials.password)
+            try Curl.set(handle, CURLOPT_HTTPAUTH, long: feedwatch_curlauth_basic())
+            try Curl.set(handle, CURLOPT_USERNAME, string: credentials.username)
+            try Curl.set(handle, CURLOPT_PASSWORD, string: credentials.password)
             // A redirect must not carry the password to plain http, nor to another
             // origin: off (libcurl's default, set so that it stays so), libcurl sends it
             // only while scheme, host and port are those of the first request (7.83+).
-            setLong(CURLOPT_UNRESTRICTED_AUTH, 0)
-            setString(CURLOPT_REDIR_PROTOCOLS_STR, request.url.hasPrefix("https:") ? "https" : "http,https")
+            try Curl.set(handle, CURLOPT_UNRESTRICTED_AUTH, long: 0)
+            try Curl.set(handle, CURLOPT_REDIR_PROTOCOLS_STR, string: request.url.hasPrefix("https:") ? "https" : "http,https")
         } else {
-            setString(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+            try Curl.set(handle, CURLOPT_REDIR_PROTOCOLS_STR, string: "http,https")
         }
-        setLong(CURLOPT_NOSIGNAL, 1)
+        try Curl.set(handle, CURLOPT_NOSIGNAL, long: 1)
         if request.isPlainGet {
-            setLong(CURLOPT_FOLLOWLOCATION, 1)
-            setLong(CURLOPT_MAXREDIRS, request.maximumRedirects)
+            try Curl.set(handle, CURLOPT_FOLLOWLOCATION, long: 1)
+            try Curl.set(handle, CURLOPT_MAXREDIRS, long: request.maximumRedirects)
         } else {
             // Following would repeat or drop the body depending on the status: a 3xx
             // is the answer, and the caller decides.
-            setLong(CURLOPT_FOLLOWLOCATION, 0)
+            try Curl.set(handle, CURLOPT_FOLLOWLOCATION, long: 0)
             try setBody(request.body ?? [])
-            if request.method != "POST" { setString(CURLOPT_CUSTOMREQUEST, request.method) }
+            if request.method != "POST" { try Curl.set(handle, CURLOPT_CUSTOMREQUEST, string: request.method) }
         }
-        setLong(CURLOPT_SSL_VERIFYPEER, 1)
-        setLong(CURLOPT_SSL_VERIFYHOST, 2)
-        setLong(CURLOPT_TCP_KEEPALIVE, 1)
-        setLong(CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout))
-        setLong(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout))
-        _ = feedwatch_easy_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maximumBodySize))
-        _ = feedwatch_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
-        _ = feedwatch_easy_setopt_callback(handle, CURLOPT_WRITEFUNCTION, receiveBody)
-        _ = feedwatch_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
-        _ = feedwatch_easy_setopt_callback(handle, CURLOPT_HEADERFUNCTION, receiveHeader)
-        _ = feedwatch_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+        try Curl.set(handle, CURLOPT_SSL_VERIFYPEER, long: 1)
+        try Curl.set(handle, CURLOPT_SSL_VERIFYHOST, long: 2)
+        try Curl.set(handle, CURLOPT_TCP_KEEPALIVE, long: 1)
+        try Curl.set(handle, CURLOPT_TIMEOUT_MS, long: Self.milliseconds(request.timeout))
+        try Curl.set(handle, CURLOPT_CONNECTTIMEOUT_MS, long: Self.milliseconds(request.connectTimeout))
+        try Curl.set(handle, CURLOPT_MAXFILESIZE_LARGE, offset: curl_off_t(request.maximumBodySize))
+        try Curl.set(handle, CURLOPT_ERRORBUFFER, pointer: errorBuffer)
+        try Curl.set(handle, CURLOPT_WRITEFUNCTION, callback: receiveBody)
+        try Curl.set(handle, CURLOPT_WRITEDATA, pointer: context)
+        try Curl.set(handle, CURLOPT_HEADERFUNCTION, callback: receiveHeader)
+        try Curl.set(handle, CURLOPT_HEADERDATA, pointer: context)
         for header in request.headers {
             // "Name:" alone would make libcurl drop the field; "Name;" sends it empty.
             try appendHeader(header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)")
@@ -90,33 +101,26 @@ final class CurlTransfer: @unchecked Sendable {
                 try appendHeader("\(name):")
             }
         }
-        if let headerList { _ = feedwatch_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList) }
+        if let headerList { try Curl.set(handle, CURLOPT_HTTPHEADER, list: headerList) }
     }
 
     /// Hands libcurl its own copy of the body, so it outlives the caller's array.
-    private func setBody(_ body: [UInt8]) throws(HTTPError) {
+    private func setBody(_ body: [UInt8]) throws(CurlError) {
         // The size first: without it libcurl would measure the bytes with strlen().
-        var code = feedwatch_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-        if code == CURLE_OK {
-            code = body.withUnsafeBytes { bytes in
-                // An empty array may have no storage; libcurl needs an address even for 0 bytes.
-                withUnsafeBytes(of: UInt8(0)) { empty in
-                    feedwatch_easy_setopt_bytes(handle, CURLOPT_COPYPOSTFIELDS, bytes.baseAddress ?? empty.baseAddress)
+        try Curl.set(handle, CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(body.count))
+        let copied = body.withUnsafeBytes { bytes in
+            // An empty array may have no storage; libcurl needs an address even for 0 bytes.
+            withUnsafeBytes(of: UInt8(0)) { empty in
+                Result { () throws(CurlError) in
+                    try Curl.set(handle, CURLOPT_COPYPOSTFIELDS, bytes: bytes.baseAddress ?? empty.baseAddress)
                 }
             }
         }
-        // Without its body libcurl would read one from standard input: never start it.
-        guard code == CURLE_OK else {
-            throw HTTPError(kind: .other, url: request.url,
-                            detail: "libcurl could not take the request body: \(String(cString: curl_easy_strerror(code)))")
-        }
+        try copied.get()
     }
 
-    private func appendHeader(_ line: String) throws(HTTPError) {
-        guard let list = curl_slist_append(headerList, line) else {
-            throw HTTPError(kind: .other, url: request.url, detail: "libcurl could not add a header (out of memory?)")
-        }
-        headerList = list
+    private func appendHeader(_ line: String) throws(CurlError) {
+        headerList = try Curl.append(line, to: headerList)
     }
 
     /// Refuses what libcurl would send as something else: a method or header that
@@ -175,17 +179,18 @@ final class CurlTransfer: @unchecked Sendable {
 
     private func result(for code: CURLcode) -> Result<HTTPResponse, HTTPError> {
         guard code == CURLE_OK else { return .failure(error(for: code)) }
-        var status = 0
-        _ = feedwatch_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        var effective: UnsafeMutablePointer<CChar>?
-        _ = feedwatch_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
-        let url = effective.map { String(cString: $0) } ?? request.url
-        return .success(HTTPResponse(status: status, headers: headers, body: body, url: url))
+        do throws(CurlError) {
+            let status = try Curl.responseCode(handle)
+            let url = try Curl.effectiveURL(handle) ?? request.url
+            return .success(HTTPResponse(status: status, headers: headers, body: body, url: url))
+        } catch {
+            return .failure(HTTPError(error, url: request.url))
+        }
     }
 
     private func error(for code: CURLcode) -> HTTPError {
         let reported = String(cString: errorBuffer)
-        let detail = reported.isEmpty ? String(cString: curl_easy_strerror(code)) : reported
+        let detail = reported.isEmpty ? Curl.describe(code) : reported
         let kind: HTTPError.Kind
         let message: String
         switch code {
@@ -213,14 +218,6 @@ final class CurlTransfer: @unchecked Sendable {
             message = detail
         }
         return HTTPError(kind: kind, url: request.url, detail: message)
-    }
-
-    private func setLong(_ option: CURLoption, _ value: Int) {
-        _ = feedwatch_easy_setopt_long(handle, option, value)
-    }
-
-    private func setString(_ option: CURLoption, _ value: String) {
-        _ = feedwatch_easy_setopt_string(handle, option, value)  // libcurl copies strings
     }
 
     private static func milliseconds(_ duration: Duration) -> Int {
