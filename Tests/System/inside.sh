@@ -1,13 +1,17 @@
 #!/bin/bash
 # Runs inside the booted container (systemd is PID 1 there), as root:
-#   inside.sh DEB CONFIG SITE
+#   inside.sh DEB CONFIG SITE BULK_CONFIG BULK_SITE BULK_IN BULK_OUT
 # installs the package, points feedwatch at SITE (a fake WordPress site the
 # host serves on 127.0.0.1) by CONFIG and a reload, and checks what an
 # administrator relies on: the sandboxed service starts, syncs, reloads, writes
 # its events to the journal with the catalog's explanation, stops, and the
-# package removes and purges cleanly.
+# package removes and purges cleanly. Then BULK_CONFIG points it at BULK_SITE,
+# of 5,000 posts, which the host's fake farm rewrites whole when told so
+# through the FIFO BULK_IN (it answers in BULK_OUT): with journald's rate
+# limit lowered, every one of the 5,000 events must reach the journal, and,
+# as a control, must not once the unit's own setting is undone.
 set -u
-DEB=$1 CONFIG=$2 SITE=$3
+DEB=$1 CONFIG=$2 SITE=$3 BULK_CONFIG=$4 BULK_SITE=$5 BULK_IN=$6 BULK_OUT=$7
 passed=0 failed=0
 pass() { echo "PASS: $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
@@ -83,6 +87,61 @@ check "systemctl stop" timeout 30 systemctl stop feedwatch
 check "stopped within 5 s" test $((SECONDS - start)) -le 5
 check "exited cleanly" bash -c "[ \$(systemctl show -p Result --value feedwatch) = success ]"
 check "one baseline only, across reloads and restarts" bash -c "[ \$(journalctl -u feedwatch -o cat --output-fields=FEEDWATCH_EVENT FEEDWATCH_SITE=$SITE | grep -cx baseline) = 1 ]"
+
+echo "== journald's rate limit drops none of 5,000 events at once"
+# journald's own limit lowered from 10,000 entries per 30 s to 500 (each
+# times the same factor for free disk space), so that 5,000 exceed it.
+mkdir -p /etc/systemd/journald.conf.d
+printf '[Journal]\nRateLimitIntervalSec=30s\nRateLimitBurst=500\n' >/etc/systemd/journald.conf.d/ratelimit.conf
+check "systemctl restart systemd-journald, with a limit of 500 entries per 30 s" timeout 30 systemctl restart systemd-journald
+cp "$BULK_CONFIG" /etc/feedwatch.json
+check "systemctl start, on a site of 5,000 posts" timeout 30 systemctl start feedwatch
+eventually 120 "the 5,000 posts are baselined" bash -c "journalctl -u feedwatch -o cat --output-fields=FEEDWATCH_POST_COUNT FEEDWATCH_SITE=$BULK_SITE FEEDWATCH_EVENT=baseline | grep -qx 5000"
+# rewrite N: the farm edits every post of the site, for the Nth time.
+rewrite() {
+    echo "change 5000" >"$BULK_IN"
+    eventually 30 "the farm rewrote the 5,000 posts" bash -c "[ \$(grep -c '^CHANGED 5000$' $BULK_OUT) -ge $1 ]"
+}
+# revised VERSION: the post ids of the site's `revised` entries that report VERSION
+# (the baseline stored version 1 of every post, the first rewrite version 2).
+revised() {
+    journalctl -u feedwatch -o cat --output-fields=FEEDWATCH_POST_ID \
+        FEEDWATCH_SITE="$BULK_SITE" FEEDWATCH_EVENT=revised FEEDWATCH_VERSION="$1"
+}
+# suppressed SINCE: journald's "Suppressed N messages from feedwatch.service"
+# since SINCE (seconds since the epoch).
+suppressed() {
+    journalctl --since "@$1" MESSAGE_ID=a596d6fe7bfa4994828e72309e95d61e -o cat | grep 'from feedwatch\.service'
+}
+since=$(date +%s) start=$SECONDS
+rewrite 1
+until [ "$(revised 2 | wc -l)" -ge 5000 ] || [ $SECONDS -ge $((start + 120)) ]; do sleep 2; done
+entries=$(revised 2 | wc -l) posts=$(revised 2 | sort -u | wc -l)
+echo "   $entries revised entries, for $posts posts, $((SECONDS - start)) s after the rewrite"
+check "exactly 5,000 revised entries in journalctl -u feedwatch" test "$entries" = 5000
+check "one for each post" test "$posts" = 5000
+check "no Suppressed line for feedwatch" test -z "$(suppressed "$since")"
+
+echo "== the control: the same without the unit's LogRateLimitIntervalSec="
+printf '[Service]\nLogRateLimitIntervalSec=30s\nLogRateLimitBurst=500\n' >/etc/systemd/system/feedwatch.service.d/ratelimit-control.conf
+systemctl daemon-reload
+since=$(date +%s) start=$SECONDS
+check "systemctl restart, with journald's limit" timeout 30 systemctl restart feedwatch
+rewrite 2
+eventually 120 "feedwatch handed the 5,000 events to journald" \
+    bash -c "systemctl show -p StatusText --value feedwatch | grep -q ', 5000 changes in the last hour'"
+# journald reports what it dropped with the unit's first entry after the
+# 30 s window, here one of those a reload writes.
+[ $SECONDS -lt $((start + 31)) ] && sleep $((start + 31 - SECONDS))
+check "systemctl reload" timeout 30 systemctl reload feedwatch
+eventually 15 "journald says it suppressed some of feedwatch's entries" suppressed "$since"
+suppressed "$since" | sed 's/^/   /'
+entries=$(revised 3 | wc -l)
+echo "   $entries revised entries of 5000"
+check "fewer than 5,000 revised entries" test "$entries" -lt 5000
+rm -f /etc/systemd/system/feedwatch.service.d/ratelimit-control.conf /etc/systemd/journald.conf.d/ratelimit.conf
+systemctl daemon-reload
+check "systemctl stop" timeout 30 systemctl stop feedwatch
 
 echo "== dpkg -r, dpkg -P"
 check "dpkg -r" dpkg -r feedwatch

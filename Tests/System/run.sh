@@ -9,9 +9,12 @@
 #
 # Needs root, systemd-container and debootstrap; the container's tree is made
 # once into .build-system/root (about 170 MB) and reused, every boot writing to
-# a tmpfs overlay so that the tree stays pristine. Exit status: 0 when every
-# check passed; 1 when one failed; 2 when this machine cannot boot a container
-# (nothing of feedwatch was tested then, and the message says why).
+# a tmpfs overlay so that the tree stays pristine. A second fake site, of
+# 5,000 posts, is rewritten whole from inside the container (through a FIFO
+# bound into it), to check that journald's rate limit drops none of the
+# events. Exit status: 0 when every check passed; 1 when one failed; 2 when
+# this machine cannot boot a container (nothing of feedwatch was tested then,
+# and the message says why).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DEB=$(realpath "$1")
@@ -20,23 +23,43 @@ WORK=$PWD/.build-system
 mkdir -p "$WORK"
 [ -d "$WORK/root" ] || Tests/System/make-root.sh "$WORK/root"
 
-# One fake WordPress site with five posts, until this script ends.
-rm -f "$WORK/farm.in"
-mkfifo "$WORK/farm.in"
+# What this script starts, ended when it ends.
+started=()
+stop_all() {
+    { echo quit >&4; echo quit >&5; } 2>/dev/null
+    kill "${started[@]}" 2>/dev/null || true
+    rm -f "$WORK/farm.in" "$WORK/bulk.in"
+}
+trap stop_all EXIT
+
+# start_farm NAME SITES POSTS: a fake-farm process that reads its commands
+# from the FIFO $WORK/NAME.in and answers into $WORK/NAME.out. The caller
+# holds the FIFO open for writing, so that neither side sees its end.
+start_farm() {
+    rm -f "$WORK/$1.in" "$WORK/$1.out"
+    mkfifo "$WORK/$1.in"
+    "$FARM" "$2" "$3" <"$WORK/$1.in" >"$WORK/$1.out" 2>&1 &
+    started+=($!)
+}
+# One fake WordPress site with five posts, and one with 5,000 that the
+# rate-limit check rewrites whole, until this script ends.
+start_farm farm 1 5
 exec 4<>"$WORK/farm.in"
-"$FARM" 1 5 <"$WORK/farm.in" >"$WORK/farm.out" 2>&1 &
-farm=$!
-trap 'echo quit >&4; kill $farm 2>/dev/null || true; rm -f "$WORK/farm.in"' EXIT
-for _ in $(seq 1 100); do grep -q '^READY' "$WORK/farm.out" && break; sleep 0.1; done
+start_farm bulk 1 5000
+exec 5<>"$WORK/bulk.in"
+for _ in $(seq 1 300); do grep -q '^READY' "$WORK/farm.out" && grep -q '^READY' "$WORK/bulk.out" && break; sleep 0.1; done
 read -r _ site url < <(grep '^SITE ' "$WORK/farm.out")
 [ -n "${url:-}" ] || { echo "the fake WordPress site did not start:"; cat "$WORK/farm.out"; exit 1; }
 echo "fake WordPress site $site at $url"
+read -r _ _ bulk_url < <(grep '^SITE ' "$WORK/bulk.out")
+[ -n "${bulk_url:-}" ] || { echo "the fake 5,000-post site did not start:"; cat "$WORK/bulk.out"; exit 1; }
+echo "fake WordPress site bulk (5,000 posts) at $bulk_url"
+printf '{"sites": [{"name": "bulk", "url": "%s", "interval": "10s"}]}\n' "$bulk_url" >"$WORK/bulk.json"
 
 # The README's webhook receiver, which checks the signature, on a port of its own.
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/hook.secret"
 python3 docs/examples/webhook-receiver.py "$WORK/hook.secret" >"$WORK/receiver.out" 2>&1 &
-receiver=$!
-trap 'echo quit >&4; kill $farm $receiver 2>/dev/null || true; rm -f "$WORK/farm.in"' EXIT
+started+=($!)
 for _ in $(seq 1 100); do grep -q '^listening on port' "$WORK/receiver.out" && break; sleep 0.1; done
 port=$(sed -n 's/^listening on port //p' "$WORK/receiver.out")
 [ -n "$port" ] || { echo "the webhook receiver did not start:"; cat "$WORK/receiver.out"; exit 1; }
@@ -45,9 +68,10 @@ printf '{"sites": [{"name": "%s", "url": "%s", "interval": "10s"}],
     "$site" "$url" "$port" >"$WORK/feedwatch.json"
 
 set +e
-ROOT=$WORK/root LOGDIR=$WORK/logs NAME=feedwatch-system-$$ BOOT_TIMEOUT=90 CMD_TIMEOUT=300 \
-NSPAWN_ARGS="--bind-ro=$DEB:/srv/feedwatch.deb --bind-ro=$WORK/feedwatch.json:/srv/feedwatch.json --bind-ro=$WORK/hook.secret:/srv/hook.secret --bind-ro=$PWD/Tests/System/inside.sh:/srv/inside.sh" \
-    Tests/System/boot-and-run.sh /srv/inside.sh /srv/feedwatch.deb /srv/feedwatch.json "$site"
+ROOT=$WORK/root LOGDIR=$WORK/logs NAME=feedwatch-system-$$ BOOT_TIMEOUT=90 CMD_TIMEOUT=480 \
+NSPAWN_ARGS="--bind-ro=$DEB:/srv/feedwatch.deb --bind-ro=$WORK/feedwatch.json:/srv/feedwatch.json --bind-ro=$WORK/hook.secret:/srv/hook.secret --bind-ro=$PWD/Tests/System/inside.sh:/srv/inside.sh
+ --bind-ro=$WORK/bulk.json:/srv/bulk.json --bind=$WORK/bulk.in:/srv/bulk.in --bind-ro=$WORK/bulk.out:/srv/bulk.out" \
+    Tests/System/boot-and-run.sh /srv/inside.sh /srv/feedwatch.deb /srv/feedwatch.json "$site" /srv/bulk.json bulk /srv/bulk.in /srv/bulk.out
 rc=$?
 set -e
 # The receiver, outside the container, verified the signature of what the
