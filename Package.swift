@@ -83,3 +83,20 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer targets (Fuzz/Targets/<name>), only when FEEDWATCH_FUZZ is set, as
+// `make fuzz` does: they have no `main` of their own (libFuzzer's is linked in by
+// `--sanitize=fuzzer`) and reach internal parsers with `@testable import`, which a
+// release build refuses, so a plain `swift build` must not see them.
+if Context.environment["FEEDWATCH_FUZZ"] != nil {
+    let fuzzTargets = ["config", "post-page", "normalizer", "readable-text", "line-diff", "retry-after", "link-header"]
+    for name in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: "fuzz-\(name)",
+            dependencies: ["FeedwatchCore"],
+            path: "Fuzz/Targets/\(name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ))
+        package.products.append(.executable(name: "fuzz-\(name)", targets: ["fuzz-\(name)"]))
+    }
+}

@@ -129,4 +129,13 @@ import TestSupport
         #expect(WordPressClient.indexLink(in: values) == "https://a.org/wp-json/")
         #expect(WordPressClient.indexLink(in: [#"<https://a.org/?p=1>; rel=shortlink"#]) == nil)
     }
+
+    /// Found by the `link-header` fuzz target (Fuzz/Targets): an empty `<>` was
+    /// taken as the REST root, which made every request URL relative.
+    @Test func anEmptyLinkTargetIsNotARESTRoot() {
+        let fuzzed = "<>; rel=\"https://apiht.org/?rest_route=/\u{FFFD}\0\0\0\0>; rel=\"https://api.w.org/\""
+        #expect(WordPressClient.indexLink(in: [fuzzed]) == nil)
+        #expect(WordPressClient.indexLink(in: [#"<>; rel="https://api.w.org/", <https://a.org/wp-json/>; rel="https://api.w.org/""#])
+            == "https://a.org/wp-json/")
+    }
 }
