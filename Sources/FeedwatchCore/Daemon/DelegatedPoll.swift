@@ -35,8 +35,8 @@ public struct DelegatedPoll: Sendable {
                 case .gone:
                     throw DelegatedPollError.lost(writer)
                 case .taken:
-                    if let lock = try DatabaseLock.acquire(database: store.path) {
-                        _ = lock
+                    // Free again with the request taken: the daemon stopped before answering.
+                    if try DatabaseLock.acquire(database: store.path) != nil {
                         throw DelegatedPollError.holderStopped(writer)
                     }
                 case .waiting:
