@@ -31,12 +31,14 @@ let package = Package(
             dependencies: [
                 "CCurl",
                 "CSystemd",
+                "Locking",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .target(name: "Locking"),
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -49,6 +51,7 @@ let package = Package(
         ),
         .target(
             name: "FakeWordPress",
+            dependencies: ["Locking"],
             path: "Tests/FakeWordPress"
         ),
         .executableTarget(
@@ -75,11 +78,11 @@ let package = Package(
         ),
         .testTarget(
             name: "FeedwatchCoreTests",
-            dependencies: ["FeedwatchCore", "FakeWordPress", "TestSupport"]
+            dependencies: ["FeedwatchCore", "FakeWordPress", "Locking", "TestSupport"]
         ),
         .testTarget(
             name: "FeedwatchCLITests",
-            dependencies: ["FakeWordPress", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["FakeWordPress", "Locking", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

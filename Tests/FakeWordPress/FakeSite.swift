@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// One WordPress site on a `FakeWordPressServer`, whose content tests change while it serves.
 ///
@@ -20,7 +20,7 @@ public final class FakeSite: Sendable {
     public let name: String
     let config: SiteConfig
     /// Internal (not private) only so that `FakeSiteModes.swift` can reach it.
-    let state = Mutex(SiteState())
+    let state = Locked(SiteState())
 
     init(config: SiteConfig) {
         self.name = config.name

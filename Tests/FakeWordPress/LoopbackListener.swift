@@ -1,5 +1,5 @@
 import Glibc
-import Synchronization
+import Locking
 
 /// One listening socket on 127.0.0.1 with its accept thread and one thread per connection,
 /// from the moment it starts listening until `stop()`: what `ServerCore` runs for its whole life,
@@ -15,7 +15,7 @@ final class LoopbackListener: Sendable {
     /// Given to every thread of the listener, so a test can find them in `/proc/self/task`.
     private let threadName: String
     private let serve: @Sendable (_ descriptor: Int32, _ latch: StopLatch) -> Void
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         /// Open client sockets by connection number. Each is closed by its own thread only after

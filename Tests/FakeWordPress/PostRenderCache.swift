@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// The JSON bytes of one version of a post, per view, so that a list response is mostly a
 /// concatenation of bytes rendered once instead of a tree filtered and encoded on every request.
@@ -32,7 +32,7 @@ final class PostRenderCache: Sendable {
     /// Views kept per post; a client cycling through ever new `_fields` lists only costs renders.
     /// So few that a linear search (one string comparison each) beats hashing the key.
     private static let capacity = 8
-    private let entries = Mutex<[(key: Key, bytes: [UInt8])]>([])
+    private let entries = Locked<[(key: Key, bytes: [UInt8])]>([])
 
     func bytes(for key: Key, render: () -> [UInt8]) -> [UInt8] {
         if let cached = entries.withLock({ $0.first { $0.key == key }?.bytes }) { return cached }

@@ -1,3 +1,4 @@
+import Locking
 import Synchronization
 
 /// The running server: listening socket, threads, sites, request log and counters.
@@ -7,8 +8,8 @@ import Synchronization
 final class ServerCore: Sendable {
     let port: Int
     /// Set once `init` has made it (its connection threads call back into `self`).
-    private let listener = Mutex<LoopbackListener?>(nil)
-    private let state = Mutex(State())
+    private let listener = Locked<LoopbackListener?>(nil)
+    private let state = Locked(State())
     /// Kept outside `state` so that counting never waits for the log or the site table.
     private let requestTotal = Atomic<Int>(0)
     private let byteTotal = Atomic<Int>(0)

@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 import Synchronization
 
 /// The running `FakeWebhookReceiver`: what it recorded, how it will answer, and the listener of
@@ -8,10 +9,10 @@ import Synchronization
 /// alive: its `deinit` is what stops a receiver a test forgot to stop.
 final class WebhookReceiverCore: Sendable {
     let port: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Serializes going down, coming back and stopping. Held while threads are joined, so never
     /// taken by a connection thread (those take only `state`).
-    private let lifecycle = Mutex(Lifecycle())
+    private let lifecycle = Locked(Lifecycle())
     private let connections = Atomic<Int>(0)
 
     private struct State {

@@ -1,7 +1,7 @@
 import FakeWordPress
 import Foundation
 import Glibc
-import Synchronization
+import Locking
 import Testing
 import TestSupport
 
@@ -70,7 +70,7 @@ import TestSupport
         #expect(notify.receive(until: { $0.contains("READY=1") }, timeout: 20).last?.contains("READY=1") == true)
         #expect(try eventually(20) { try setup.events() == ["baseline"] })
 
-        let results = Mutex<[Binary.Result]>([])
+        let results = Locked<[Binary.Result]>([])
         let polls = (0..<20).map { index in
             Thread { [arguments = setup.arguments] in
                 Thread.sleep(forTimeInterval: Double(index) * 0.1)

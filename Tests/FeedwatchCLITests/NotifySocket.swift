@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Locking
 import Synchronization
 
 /// A unix datagram socket standing in for systemd's notify socket. Like
@@ -8,7 +9,7 @@ import Synchronization
 final class NotifySocket: Sendable {
     let path: String
     private let descriptor: Int32
-    private let received = Mutex<[String]>([])
+    private let received = Locked<[String]>([])
     private let stopped = Atomic<Bool>(false)
 
     init(path: String) throws {

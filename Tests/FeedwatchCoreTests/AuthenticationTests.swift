@@ -2,7 +2,7 @@ import FakeWordPress
 @testable import FeedwatchCore
 import Foundation
 import Logging
-import Synchronization
+import Locking
 import Testing
 import TestSupport
 
@@ -250,7 +250,7 @@ import TestSupport
 
 /// Collects log messages, to check what an administrator would be told.
 final class CapturedLogs: LogHandler, @unchecked Sendable {
-    private let storage = Mutex<[String]>([])
+    private let storage = Locked<[String]>([])
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .trace
     var lines: [String] { storage.withLock { $0 } }

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// The events one sync committed, for `feedwatch poll` to print. Bound as a
 /// task-local by `SiteSyncer.sync` and filled by `EventReporter`, so the
@@ -6,7 +6,7 @@ import Synchronization
 final class EventTally: Sendable {
     @TaskLocal static var current: EventTally?
 
-    private let events = Mutex<[ChangeEvent]>([])
+    private let events = Locked<[ChangeEvent]>([])
 
     func add(_ committed: [PendingEvent]) {
         events.withLock { $0 += committed.map(\.event) }

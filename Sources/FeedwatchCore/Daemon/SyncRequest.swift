@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// A request to sync some sites now, made to a running scheduler (by
 /// `feedwatch poll` while the daemon holds the database): each site is synced
@@ -20,7 +20,7 @@ public struct SyncRequest: Sendable {
             case done
         }
 
-        private let state = Mutex(State.pending)
+        private let state = Locked(State.pending)
 
         func wait() async -> [SiteOutcome] {
             await withCheckedContinuation { continuation in

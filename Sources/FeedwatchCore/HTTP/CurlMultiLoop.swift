@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// Drives every transfer of one `HTTPClient` from a single thread with
 /// `curl_multi`, so no request ever blocks a thread of the cooperative pool and
@@ -30,7 +30,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     private static let restAfterFailure: TimeInterval = 0.1
 
     private let multi: Curl.Multi
-    private let inbox = Mutex(Inbox())
+    private let inbox = Locked(Inbox())
     private var active: [Curl.Easy: CurlTransfer] = [:]
 
     init() throws(HTTPError) {

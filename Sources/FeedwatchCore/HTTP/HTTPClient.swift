@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// An async HTTP client over libcurl: TLS always verified, compressed bodies,
 /// bounded redirects, time and size; connections kept alive between requests.
@@ -48,5 +48,5 @@ public final class HTTPClient: Sendable {
 
 /// Hands the transfer created inside the continuation to the cancellation handler.
 private final class TransferBox: Sendable {
-    let transfer = Mutex<CurlTransfer?>(nil)
+    let transfer = Locked<CurlTransfer?>(nil)
 }

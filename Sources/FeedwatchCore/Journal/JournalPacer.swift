@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// Keeps the event writer within what journald accepts from one unit by
 /// default: 10,000 entries per 30 s (`RateLimitBurst=`, `RateLimitIntervalSec=`
@@ -16,12 +16,12 @@ public final class JournalPacer: Sendable {
 
     private let burst: Double
     private let perSecond: Double
-    private let bucket: Mutex<Bucket>
+    private let bucket: Locked<Bucket>
 
     public init(burst: Int = 1000, perSecond: Int = 300) {
         self.burst = Double(burst)
         self.perSecond = Double(perSecond)
-        bucket = Mutex(Bucket(tokens: Double(burst), refilledAt: .now))
+        bucket = Locked(Bucket(tokens: Double(burst), refilledAt: .now))
     }
 
     /// Takes a token for one entry: `nil` when it may be written now, else how

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
+import Locking
 
 /// One run: what to run, the thread that supervises it, and the pipe through
 /// which a cancelled task wakes that thread.
@@ -22,7 +22,7 @@ final class CommandRun: Sendable {
         var wake: (read: Int32, write: Int32)?
     }
 
-    private let control = Mutex(Control())
+    private let control = Locked(Control())
 
     init(arguments: [String], input: [UInt8], environment: [String: String], timeout: Duration, outputLimit: Int,
          killGrace: Duration) {

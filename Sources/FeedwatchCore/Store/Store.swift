@@ -1,5 +1,5 @@
 import GRDB
-import Synchronization
+import Locking
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,8 +11,8 @@ public final class Store: Sendable {
     public let path: String
     let pool: DatabasePool
     /// The `notify[]` channels each committed event is queued for.
-    private let channels = Mutex<[NotifyChannel]>([])
-    private let lastWriteFailure = Mutex<StoreError?>(nil)
+    private let channels = Locked<[NotifyChannel]>([])
+    private let lastWriteFailure = Locked<StoreError?>(nil)
 
     /// Why the last failed write failed, until a sync is stored whole (small
     /// writes, such as a site's failure, may succeed on a full disk): the
