@@ -63,8 +63,12 @@ final class ServerCore: Sendable {
     }
 
     /// Stops accepting, wakes and joins every thread, closes every socket. Idempotent.
+    /// The listener is let go, and with it its handler, which holds this core.
     func stop() {
-        listener.withLock { $0 }?.stop()
+        listener.withLock { listener in
+            defer { listener = nil }
+            return listener
+        }?.stop()
     }
 
     // MARK: - Requests

@@ -1,5 +1,6 @@
 @testable import FeedwatchCore
 import FakeWordPress
+import Locking
 import Logging
 import Testing
 import TestSupport
@@ -71,5 +72,54 @@ import TestSupport
         #expect(second[2].error?.contains("no site named \"nowhere\"") == true)
         running.cancel()
         await running.value
+    }
+
+    @Test func aRequestForASiteAReloadRemovesIsAnsweredAtTheReload() async throws {
+        let server = try FakeWordPressServer()
+        defer { server.stop() }
+        let slow = server.addSite(uniqueSiteName("request-slow"))
+        let removed = server.addSite(uniqueSiteName("request-removed"))
+        let disabled = server.addSite(uniqueSiteName("request-disabled"))
+        var configurations: [SiteConfiguration] = []
+        for fake in [slow, removed, disabled] {
+            fake.addPost(title: "Post of \(fake.name)", content: "<p>Text.</p>")
+            var configuration = SiteConfiguration(name: fake.name, url: fake.url)
+            configuration.interval = .seconds(3600)
+            configurations.append(configuration)
+            #expect(await engine.syncer(for: configuration).sync().error == nil)
+        }
+        let previous = Dictionary(uniqueKeysWithValues: try await engine.store.siteStatuses().map { ($0.name, $0) })
+        // One slot, held by the slow site's sync while the others wait for it.
+        let scheduler = Scheduler(Scheduler.Plan(syncers: configurations.map(engine.syncer(for:)), concurrency: 1,
+                                                 previous: previous), logger: Logger(label: "test"))
+        let (plans, planner) = AsyncStream.makeStream(of: Scheduler.Plan.self)
+        let (requests, requester) = AsyncStream.makeStream(of: SyncRequest.self)
+        let running = Task { await scheduler.run(plans: plans, requests: requests) }
+        defer { running.cancel() }
+
+        slow.injectFault(.slowBody(bytesPerSecond: 20))
+        let slowAnswer = Task { await SyncRequest.ask(requester, sites: [slow.name], full: false) }
+        try await Task.sleep(for: .milliseconds(300))
+        let answered = Locked<[SiteOutcome]?>(nil)
+        let waiting = Task {
+            let answer = await SyncRequest.ask(requester, sites: [removed.name, disabled.name], full: false)
+            answered.withLock { $0 = answer }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        var disabledConfiguration = configurations[2]
+        disabledConfiguration.enabled = false
+        planner.yield(Scheduler.Plan(syncers: [engine.syncer(for: configurations[0])], concurrency: 1, previous: previous,
+                                     standby: [engine.syncer(for: disabledConfiguration)]))
+
+        // Answered at the reload, not at shutdown (looked for 10 s, so a regression fails instead of hanging).
+        for _ in 0..<100 where answered.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(100)) }
+        let answer = try #require(answered.withLock { $0 }, "no answer at the reload")
+        #expect(answer.map(\.site) == [removed.name, disabled.name])
+        #expect(answer[0].error == "a reload removed \"\(removed.name)\" from the configuration before it was synced")
+        #expect(answer[1].error == nil, "a site the reload disabled is still synced when asked by name: \(answer[1])")
+        #expect(await slowAnswer.value.map(\.site) == [slow.name])
+        running.cancel()
+        await running.value
+        await waiting.value
     }
 }

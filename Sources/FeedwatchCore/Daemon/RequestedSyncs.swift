@@ -38,6 +38,13 @@ struct RequestedSyncs {
         return full.remove(name) != nil
     }
 
+    /// `name` is no longer run (a reload removed or disabled it): the requests
+    /// still waiting for its next sync to start stop waiting; returns their ids
+    /// and whether one of them asked for a full sync.
+    mutating func withdraw(_ name: String) -> (ids: [Int], full: Bool) {
+        (waitingForStart.removeValue(forKey: name) ?? [], full.remove(name) != nil)
+    }
+
     /// A sync of `name` ended: its outcome goes to the requests that waited for it.
     mutating func finished(_ name: String, with result: SyncResult) {
         for id in waitingForEnd.removeValue(forKey: name) ?? [] {

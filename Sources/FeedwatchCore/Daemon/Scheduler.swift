@@ -62,7 +62,7 @@ public struct Scheduler: Sendable {
 
     private enum Wakeup: Sendable {
         case finished(String, SyncResult)
-        case standbyFinished(String, SyncResult, request: Int)
+        case standbyFinished(String, SyncResult, requests: [Int])
         case timer
         case replanned(Plan?)
         case requested(SyncRequest?)
@@ -117,8 +117,8 @@ public struct Scheduler: Sendable {
                     sites.finished(name, with: result, now: clock.now)
                     requested.finished(name, with: result)
                     if requested.isWanted(name) { sites.bringForward(name, now: clock.now) }
-                case .standbyFinished(let name, let result, let id):
-                    requested.resolve(id, SiteOutcome(site: name, result))
+                case .standbyFinished(let name, let result, let ids):
+                    ids.forEach { requested.resolve($0, SiteOutcome(site: name, result)) }
                 case .requested(let request):
                     guard let request, let requests else { break }
                     let names = request.sites.isEmpty ? sites.names : request.sites
@@ -128,7 +128,7 @@ public struct Scheduler: Sendable {
                             requested.awaitNextSync(of: name, for: id, full: request.full)
                             sites.bringForward(name, now: clock.now)
                         } else if let syncer = standby[name] {
-                            group.addTask { .standbyFinished(name, await syncer.sync(full: request.full), request: id) }
+                            group.addTask { .standbyFinished(name, await syncer.sync(full: request.full), requests: [id]) }
                         } else {
                             requested.resolve(id, SiteOutcome(site: name, error: """
                                 the running feedwatch has no site named "\(name)"; after editing the configuration, \
@@ -144,6 +144,16 @@ public struct Scheduler: Sendable {
                     let changes = sites.replace(with: next.syncers, previous: next.previous, now: clock.now)
                     concurrency = next.concurrency
                     standby = next.standby
+                    for name in changes.removed {
+                        let (ids, full) = requested.withdraw(name)
+                        guard !ids.isEmpty else { continue }
+                        if let syncer = standby[name] {
+                            group.addTask { .standbyFinished(name, await syncer.sync(full: full), requests: ids) }
+                        } else {
+                            let error = "a reload removed \"\(name)\" from the configuration before it was synced"
+                            ids.forEach { requested.resolve($0, SiteOutcome(site: name, error: error)) }
+                        }
+                    }
                     log(changes, sites: sites.count)
                     lastBeat = nil
                     group.addTask { await Self.next(of: plans) }
