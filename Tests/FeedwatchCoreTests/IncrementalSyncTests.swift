@@ -54,14 +54,15 @@ import TestSupport
     }
 
     @Test func reconcileFindsAPostTheIncrementalSyncCannotSee() async throws {
-        // Long enough that the second sync, reading the journal back, comes before it.
-        let harness = try watched("reconcile", reconcile: .seconds(4))
+        // Long enough that the second sync, reading the journal back, comes before it,
+        // also on a loaded machine or under a sanitizer.
+        let harness = try watched("reconcile", reconcile: .seconds(8))
         harness.site.addGeneratedPosts(5)
         _ = try await harness.observedSync()
         // An imported post carries an old modified time: no modified_after query finds it.
         harness.site.addPost(title: "Imported", content: "<p>old</p>", modifiedGMT: Date(timeIntervalSince1970: 1_000_000_000))
         #expect(try await harness.observedSync().events.isEmpty)
-        try await Task.sleep(for: .milliseconds(4200))
+        try await Task.sleep(for: .milliseconds(8200))
         let (requests, events) = try await harness.observedSync()
         #expect(events == ["new"])
         #expect(requests.contains { !$0.target.contains("modified_after") && $0.target.contains("orderby=id") })
