@@ -91,7 +91,8 @@ struct MarkupScanner {
         var index = start + 1
         while index < end, !ASCII.isWhitespace(input[index]), input[index] != ASCII.slash,
               input[index] != ASCII.greaterThan { index += 1 }
-        let tag = TagKind(name(start + 1..<index))
+        let nameRange = start + 1..<index
+        let tag = TagKind(name(nameRange))
 
         attributes.removeAll(keepingCapacity: true)
         var previousEnd = index
@@ -127,6 +128,10 @@ struct MarkupScanner {
             }
             attributes.append(attribute)
             previousEnd = attribute.end
+        }
+        if let block = dynamicBlock(), let after = elementEnd(from: index, name: nameRange) {
+            emitPlaceholder(for: block)
+            return after
         }
         emitTag(start..<index, tag: tag)
 
@@ -167,7 +172,7 @@ struct MarkupScanner {
 
     /// Where the text of a `<script>`, `<style>` or `<textarea>` opened before `start` ends: at
     /// its end tag (`name` in any case), or at the end of the input.
-    private func rawTextEnd(from start: Int, name: StaticString) -> Int {
+    func rawTextEnd(from start: Int, name: StaticString) -> Int {
         var index = start
         while let open = find("</", from: index) {
             let after = open + 2 + name.utf8CodeUnitCount
