@@ -110,18 +110,19 @@ import TestSupport
             let rows = try Row.fetchAll(db, sql: "SELECT site_id, type, post_id, version, normalizer FROM post")
             for row in rows {
                 let key: String = row["normalizer"]
-                let old = "1:" + key.drop { $0 != ":" }.dropFirst().prefix(16)
+                let siteID: Int64 = row["site_id"], type: String = row["type"], postID: Int = row["post_id"]
+                let version: Int = row["version"]
+                let old = "1:" + String(key.drop { $0 != ":" }.dropFirst().prefix(16))
                 try db.execute(sql: """
                     UPDATE post SET normalizer = ?, hash = ?, field_hashes = ? WHERE site_id = ? AND type = ? AND post_id = ?
                     """, arguments: [old, String(repeating: "e", count: 64), String(repeating: "e,", count: 9) + "e",
-                                     row["site_id"], row["type"], row["post_id"]])
+                                     siteID, type, postID])
                 let ids = try String.fetchOne(db, sql: """
                     SELECT content_ids FROM version WHERE site_id = ? AND type = ? AND post_id = ? AND number = ?
-                    """, arguments: [row["site_id"], row["type"], row["post_id"], row["version"]]) ?? ""
+                    """, arguments: [siteID, type, postID, version]) ?? ""
                 try db.execute(sql: """
                     UPDATE version SET content_ids = ? WHERE site_id = ? AND type = ? AND post_id = ? AND number = ?
-                    """, arguments: [ids.split(separator: ",").prefix(10).joined(separator: ","),
-                                     row["site_id"], row["type"], row["post_id"], row["version"]])
+                    """, arguments: [ids.split(separator: ",").prefix(10).joined(separator: ","), siteID, type, postID, version])
             }
         }
     }

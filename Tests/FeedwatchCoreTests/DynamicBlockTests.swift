@@ -137,7 +137,7 @@ import Testing
 
     @Test func addingRemovingMovingOrSwappingADynamicBlockIsAChange() {
         let block = latestPosts(["Harbour notes"])
-        let archives = #"<ul class="wp-block-archives-list wp-block-archives">	<li><a href='http://example.org/2025/08/'>August 2025</a></li></ul>"#
+        let archives = #"<ul class="wp-block-archives-list wp-block-archives">\#t<li><a href='http://example.org/2025/08/'>August 2025</a></li></ul>"#
         let placed = post(block)
         expectDifferent(placed, "<p>Before the list.</p>\n\n<p>After the list.</p>")
         expectDifferent(placed, "<p>Before the list.</p>\n\n<p>After the list.</p>\n\n" + block)
@@ -200,7 +200,7 @@ import Testing
     /// The dropdown's `<script>` is skipped as script text while the end of the `<div>` is sought.
     @Test func theCategoriesBlockWithCountsOrItsDropdownScriptIsOnePlaceholder() {
         func list(_ count: Int) -> String {
-            #"<ul class="wp-block-categories-list wp-block-categories">	<li class="cat-item cat-item-1"><a href="http://example.org/category/news/">News</a> (\#(count))</li></ul>"#
+            #"<ul class="wp-block-categories-list wp-block-categories">\#t<li class="cat-item cat-item-1"><a href="http://example.org/category/news/">News</a> (\#(count))</li></ul>"#
         }
         expectSame(post(list(3)), post(list(4)))
         let dropdown = """
