@@ -283,6 +283,18 @@ import Testing
         expectDifferent(#"<div class="wp-block-group"><p>One</p></div>"#, #"<div class="wp-block-group"><p>Two</p></div>"#)
     }
 
+    /// Broken markup with many unclosed wrappers: each would otherwise be searched to the end.
+    @Test func manyUnclosedWrappersAreKeptAndTakeLinearTime() {
+        let wrapper = #"<ul class="wp-block-latest-posts"><li>Item</li>"#
+        let small = String(repeating: wrapper, count: 2_000), large = String(repeating: wrapper, count: 8_000)
+        #expect(DynamicMarkup.neutralize(small) == small)
+        let clock = ContinuousClock()
+        let smallTime = clock.measure { _ = DynamicMarkup.neutralize(small) }
+        let largeTime = clock.measure { _ = DynamicMarkup.neutralize(large) }
+        // Quadratic work would make four times the input take sixteen times as long.
+        #expect(largeTime < smallTime * 10 + .milliseconds(20), "\(smallTime) for 2,000 wrappers, \(largeTime) for 8,000")
+    }
+
     // MARK: - What a person reads
 
     @Test func theReadableDiffShowsThePlaceholderNotTheListedPosts() {

@@ -11,6 +11,9 @@ struct MarkupScanner {
     var output: [UInt8] = []
     /// The attributes of the start tag being rewritten, kept to reuse their storage.
     private(set) var attributes: [Attribute] = []
+    /// Set once a dynamic block's wrapper is found never closed: later wrappers are left as they
+    /// are, so that broken markup full of them is not searched to its end once per wrapper.
+    private var unclosedBlockSeen = false
 
     init(_ input: UnsafeBufferPointer<UInt8>) {
         self.input = input
@@ -129,9 +132,12 @@ struct MarkupScanner {
             attributes.append(attribute)
             previousEnd = attribute.end
         }
-        if let block = dynamicBlock(), let after = elementEnd(from: index, name: nameRange) {
-            emitPlaceholder(for: block)
-            return after
+        if !unclosedBlockSeen, let block = dynamicBlock() {
+            if let after = elementEnd(from: index, name: nameRange) {
+                emitPlaceholder(for: block)
+                return after
+            }
+            unclosedBlockSeen = true
         }
         emitTag(start..<index, tag: tag)
 
