@@ -65,7 +65,8 @@
 ///   post; the placeholder keeps the block's name and place, so adding, removing or moving one
 ///   is still a change. What it hides is the block's own settings as they show in its output
 ///   (how many posts, with dates or not): an authenticated site sees those in `content.raw`.
-///   A wrapper never closed is left as it is.
+///   A wrapper never closed is left as it is, and so is every later one (broken markup is kept,
+///   and is not searched to its end once per wrapper).
 /// - **Loading hints** `loading`, `decoding`, `fetchpriority` on `img`/`iframe`/`video`/`audio`, and
 ///   the `auto, ` that WordPress 6.7 puts before lazy images' `sizes`, are removed (not replaced:
 ///   whether they are there at all depends on the image's position in the response and on the
