@@ -2,6 +2,7 @@ import FakeWordPress
 @testable import FeedwatchCore
 import Foundation
 import GRDB
+import Logging
 import Testing
 import TestSupport
 
@@ -98,6 +99,41 @@ import TestSupport
         harness.site.rerender(id, content: "<p>The minister resigned on Monday.</p>\n<p>Added by a plugin.</p>\n")
         #expect(try await harness.observedSync(full: true).events == ["silent-edit"])
         await harness.shutdown()
+    }
+
+    /// The application password taken away: the stored raw hashes give way to rendered ones.
+    @Test func removingTheApplicationPasswordIsQuietToo() async throws {
+        var id = 0
+        let harness = try watched("raw-removed", authenticated: true, post: &id)
+        #expect(try await harness.observedSync().events == ["baseline"])
+        var configuration = harness.configuration
+        configuration.auth = nil
+        let engine = try Engine(configuration: Configuration(source: "test", sites: [configuration]),
+                                databasePath: harness.directory.file("feedwatch.db"), environment: [:],
+                                logger: Logger(label: "test"))
+        #expect(await engine.syncer(for: configuration).sync(full: true).error == nil)
+        #expect(await engine.syncer(for: configuration).sync(full: true).error == nil)
+        harness.site.edit(id, content: "The minister resigned on Tuesday.", bumpModified: false)
+        #expect(await engine.syncer(for: configuration).sync(full: true).error == nil)
+        let events = try JournalReader.entries(site: harness.name, atLeast: 2).compactMap { $0["FEEDWATCH_EVENT"] }
+        #expect(events == ["baseline", "silent-edit"])
+        await engine.shutdown()
+        await harness.shutdown()
+    }
+
+    @Test func theDiffShowsTheRawTextWhenOnlyItChanged() {
+        func version(_ number: Int, raw: String) -> StoredVersion {
+            StoredVersion(
+                summary: VersionSummary(version: number, seenAt: "2025-08-19T10:00:00Z", modifiedGMT: "2025-08-19T09:41:13",
+                                        hash: String(repeating: "0", count: 64), change: "silent-edit", changedFields: [.content]),
+                snapshot: PostSnapshot(fields: [.content: "<p>Text.</p>\n<div>{block:latest-posts}</div>"],
+                                       raw: [.title: "", .content: raw, .excerpt: ""]))
+        }
+        let diff = PostDiff(site: "s", postID: 1, from: version(1, raw: "<!-- wp:latest-posts {\"postsToShow\":5} /-->"),
+                            to: version(2, raw: "<!-- wp:latest-posts {\"postsToShow\":2} /-->")).text
+        #expect(diff.contains("content.raw (version 1)"))
+        #expect(diff.contains(#"+<!-- wp:latest-posts {"postsToShow":2} /-->"#), "\(diff)")
+        #expect(PostDiff(site: "s", postID: 1, from: version(1, raw: "a"), to: version(2, raw: "a")).fields.isEmpty)
     }
 
     // MARK: - Upgrading
