@@ -6,7 +6,8 @@
 /// for every post of every sync). Prose between tags is never touched but in the output of a
 /// dynamic block, replaced whole: a rule only looks inside start tags (attribute values), inside
 /// `<script>`/`<style>` text, and at comments. A varying value is replaced rather than removed,
-/// so a changed structure (an added form, a removed attribute) still changes the hash. The rules, each with the reason it is safe:
+/// so a changed structure (an added form, a removed attribute) still changes the hash. The rules,
+/// each with the reason it is safe:
 ///
 /// - **HTML comments** are dropped (cache plugins' "generated in 0.123 s on …", ad and SEO plugins'
 ///   version banners, IE conditional comments): a reader never sees them, and text an editor
@@ -40,7 +41,8 @@
 ///   these are every `wp_unique_id()` prefix of WordPress 6.1 outside the Navigation block's
 ///   `modal-N`, which goes with the block. `wp_unique_id()` counts from the start of the request,
 ///   so a post's ids depend on what was rendered before it in the same response), and the `_=N`
-///   that the audio and video shortcodes add to each `<source src>`. Only the number goes: the
+///   query parameter (outside links) that the audio and video shortcodes add to each
+///   `<source src>`, their static `$instance`. Only the number goes: the
 ///   preset, the colours and the rest of the name still count. Not in link targets: `/gallery-2/`
 ///   is a page slug.
 /// - **Contact Form 7 unit tags** `wpcf7-fF-pP-oN`: `N` is a request-wide form counter.
