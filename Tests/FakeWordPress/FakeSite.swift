@@ -173,6 +173,15 @@ public final class FakeSite: Sendable {
         }
     }
 
+    /// Changes what a post's content renders to, and nothing else: its `post_content`
+    /// (`content.raw`), timestamps and revisions stay. What a dynamic block does when another post
+    /// is published or a setting changes.
+    public func rerender(_ id: Int, content: String) {
+        change(id, "rerender") { record, _ in
+            record.setRendered("content", content)
+        }
+    }
+
     /// Changes a post's status (`publish`, `draft`, `pending`, `private`, `future`, `trash`).
     /// Like `wp_update_post`, this bumps `modified` unless `bumpModified` is `false`; no revision
     /// is recorded, as WordPress records none when only the status changes.

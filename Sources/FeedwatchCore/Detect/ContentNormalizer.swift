@@ -3,8 +3,9 @@ import Crypto
 /// Removes what changes between two requests for an unchanged post, so that
 /// only real edits change a hash. For rendered HTML (title, content, excerpt):
 /// first the built-in rules (`DynamicMarkup`: nonces, `ver=` strings, per-request
-/// ids, comments…), then the site's `ignore` patterns, then runs of whitespace
-/// folded to one space. Other fields are hashed as they are.
+/// ids, comments, dynamic blocks…), then the site's `ignore` patterns, then runs
+/// of whitespace folded to one space. Their raw forms (an authenticated site's
+/// `content.raw`) only get the last two. Other fields are hashed as they are.
 ///
 /// `@unchecked Sendable` for the compiled `ignore` patterns: a `Regex` is
 /// immutable once built (its lowered program is published atomically) and safe
@@ -14,7 +15,9 @@ public struct ContentNormalizer: @unchecked Sendable {
     /// for some input (a rule added, removed or changed) must increase it, so that
     /// stored fingerprints made under older rules can be recomputed instead of
     /// being reported as edits.
-    public static let builtInRulesVersion = 1
+    /// 2: dynamic blocks, request echoes in links and `redirect_to`, duotone, archives and
+    /// categories counters, media `_=N` (issue 10).
+    public static let builtInRulesVersion = 2
 
     private let ignore: [Regex<AnyRegexOutput>]
     /// Names this normalization (the built-in rules' version and the site's
@@ -46,6 +49,15 @@ public struct ContentNormalizer: @unchecked Sendable {
         }
         if let neutralized { return neutralized.withUnsafeBufferPointer(Self.fold) }
         return value.utf8.withContiguousStorageIfAvailable(Self.fold) ?? Array(value.utf8).withUnsafeBufferPointer(Self.fold)
+    }
+
+    /// The bytes hashed for a raw field (`content.raw`, what the author wrote):
+    /// the `ignore` patterns removed and whitespace folded, but none of the
+    /// built-in rules, which are for what WordPress derives when it renders.
+    public func normalizedRawUTF8(_ value: String) -> [UInt8] {
+        var text = value
+        for pattern in ignore { text = text.replacing(pattern, with: "") }
+        return text.withUTF8(Self.fold)
     }
 
     static func foldWhitespace(_ text: String) -> String {

@@ -70,9 +70,10 @@ extension MarkupScanner {
             guard hiddenInput else { return .keep }
             return isVolatileHiddenValue(attribute.value) ? .placeholder("{hidden}") : .scan(.other)
         case .form where nameIs(attribute, "action"):
-            return isRESTURL(attribute.value) ? .requestURI : .scan(.resources)
+            return isRESTURL(attribute.value) || echoesRequest(attribute.value) ? .requestURI : .scan(.resources)
         case .anchor where nameIs(attribute, "href"):
-            return input[attribute.value.lowerBound] == ASCII.hash ? .scan(.identifiers) : .scan(.links)
+            if input[attribute.value.lowerBound] == ASCII.hash { return .scan(.identifiers) }
+            return echoesRequest(attribute.value) ? .requestURI : .scan(.links)
         case .media where nameIs(attribute, "sizes"):
             return autoSizesEnd(attribute.value).map(ValueRule.sizesFrom) ?? .keep
         case .script where nameIs(attribute, "type"):
@@ -122,6 +123,16 @@ extension MarkupScanner {
         }
         if value.count == 10, value.allSatisfy({ ASCII.isLowerHex(input[$0]) }) { return true }
         return isRESTURL(value)
+    }
+
+    /// Whether the value is the URL of the request that rendered it: it carries `_fields=`, which
+    /// every content request of feedwatch has and no link a person writes does (`add_query_arg()`
+    /// and `paginate_links()` without a URL build on `$_SERVER['REQUEST_URI']`). An `_fields` only
+    /// inside a `redirect_to=` value is left to the `redirect_to` rule, which keeps the rest.
+    private func echoesRequest(_ value: Range<Int>) -> Bool {
+        guard let key = firstOccurrence("_fields=", in: value) else { return false }
+        guard let redirect = firstOccurrence("redirect_to=", in: value) else { return true }
+        return key < redirect
     }
 
     /// Whether the value is a URL of the REST API, with pretty or plain permalinks.
@@ -198,6 +209,10 @@ extension MarkupScanner {
             if hit == nil, scan.counters { hit = counter(at: index, end: end) }
         case UInt8(ascii: "s"):
             hit = secret(at: index, end: end)
+        case UInt8(ascii: "r"):
+            hit = redirectEcho(at: index, end: end)
+        case ASCII.underscore:
+            if scan.versions { hit = mediaInstance(at: index, end: end) }
         case UInt8(ascii: "w"):
             hit = contactFormUnitTag(at: index, end: end)
             if hit == nil, scan.counters { hit = counter(at: index, end: end) }
@@ -298,6 +313,26 @@ extension MarkupScanner {
         return stop > index + 4 ? Replacement(range: index + 4..<stop, placeholder: "{ver}") : nil
     }
 
+    /// `redirect_to=` as a query parameter whose value is the REST request (`wp_loginout()` and
+    /// `wp_login_url()` with the current URL, URL-encoded): its value.
+    private func redirectEcho(at index: Int, end: Int) -> Replacement? {
+        guard matches("redirect_to=", at: index), startsQueryParameter(index) else { return nil }
+        let stop = queryValueEnd(from: index + 12, end: end)
+        let value = index + 12..<stop
+        guard firstOccurrence("wp-json", in: value) != nil || firstOccurrence("rest_route", in: value) != nil
+            || firstOccurrence("_fields", in: value) != nil else { return nil }
+        return Replacement(range: value, placeholder: "{request-uri}")
+    }
+
+    /// `_=N` as a query parameter of a media source: `wp_audio_shortcode()` and
+    /// `wp_video_shortcode()` append their request-wide instance counter to each `<source src>`.
+    private func mediaInstance(at index: Int, end: Int) -> Replacement? {
+        guard matches("_=", at: index), startsQueryParameter(index) else { return nil }
+        let stop = digitsEnd(from: index + 2, end: end)
+        guard stop > index + 2, stop == queryValueEnd(from: index + 2, end: end) else { return nil }
+        return Replacement(range: index + 2..<stop, placeholder: "{n}")
+    }
+
     /// `secret=` as a query parameter (`#?secret=` of a WordPress embed): its value.
     private func secret(at index: Int, end: Int) -> Replacement? {
         guard matches("secret=", at: index), startsQueryParameter(index) else { return nil }
@@ -354,7 +389,9 @@ extension MarkupScanner {
         case UInt8(ascii: "w"):
             guard matches("wp-", at: index) else { return nil }
             return afterPrefix("wp-block-gallery-") ?? afterPrefix("wp-block-search__input-")
+                ?? afterPrefix("wp-block-archives-") ?? afterPrefix("wp-block-categories-")
                 ?? afterPrefix("wp-elements-", hex: true) ?? layoutContainer(at: index, end: end)
+                ?? duotoneFilter(at: index, end: end)
         default:
             return nil
         }
@@ -371,6 +408,19 @@ extension MarkupScanner {
         while segment > start, input[segment - 1] != ASCII.hyphen { segment -= 1 }
         guard segment < stop, (segment..<stop).allSatisfy({ ASCII.isLowerHex(input[$0]) }),
               (segment..<stop).contains(where: { ASCII.isDigit(input[$0]) }) else { return nil }
+        return Replacement(range: segment..<stop, placeholder: "{n}")
+    }
+
+    /// `wp-duotone-<preset or colours>-N`: `wp_render_duotone_support()` makes the filter's slug
+    /// with `wp_unique_id()`; the last part is the counter.
+    private func duotoneFilter(at index: Int, end: Int) -> Replacement? {
+        guard matches("wp-duotone-", at: index) else { return nil }
+        let start = index + 11
+        var stop = start
+        while stop < end, ASCII.isIdentifier(input[stop]) { stop += 1 }
+        var segment = stop
+        while segment > start, input[segment - 1] != ASCII.hyphen { segment -= 1 }
+        guard segment > start, segment < stop, (segment..<stop).allSatisfy({ ASCII.isDigit(input[$0]) }) else { return nil }
         return Replacement(range: segment..<stop, placeholder: "{n}")
     }
 
@@ -439,6 +489,13 @@ extension MarkupScanner {
         var stop = start
         while stop < limit, ASCII.hexValue(input[stop]) != nil { stop += 1 }
         return stop
+    }
+
+    /// Where `literal` (lowercase ASCII) first occurs in `range`, in any case.
+    private func firstOccurrence(_ literal: StaticString, in range: Range<Int>) -> Int? {
+        let count = literal.utf8CodeUnitCount
+        guard range.count >= count else { return nil }
+        return (range.lowerBound...(range.upperBound - count)).first { matchesIgnoringCase(literal, at: $0) }
     }
 
     /// Whether `literal` (lowercase ASCII) occurs in `range`, in any case.

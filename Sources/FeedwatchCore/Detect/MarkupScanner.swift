@@ -11,6 +11,9 @@ struct MarkupScanner {
     var output: [UInt8] = []
     /// The attributes of the start tag being rewritten, kept to reuse their storage.
     private(set) var attributes: [Attribute] = []
+    /// Set once a dynamic block's wrapper is found never closed: later wrappers are left as they
+    /// are, so that broken markup full of them is not searched to its end once per wrapper.
+    private var unclosedBlockSeen = false
 
     init(_ input: UnsafeBufferPointer<UInt8>) {
         self.input = input
@@ -91,7 +94,8 @@ struct MarkupScanner {
         var index = start + 1
         while index < end, !ASCII.isWhitespace(input[index]), input[index] != ASCII.slash,
               input[index] != ASCII.greaterThan { index += 1 }
-        let tag = TagKind(name(start + 1..<index))
+        let nameRange = start + 1..<index
+        let tag = TagKind(name(nameRange))
 
         attributes.removeAll(keepingCapacity: true)
         var previousEnd = index
@@ -127,6 +131,13 @@ struct MarkupScanner {
             }
             attributes.append(attribute)
             previousEnd = attribute.end
+        }
+        if !unclosedBlockSeen, let block = dynamicBlock() {
+            if let after = elementEnd(from: index, name: nameRange) {
+                emitPlaceholder(for: block)
+                return after
+            }
+            unclosedBlockSeen = true
         }
         emitTag(start..<index, tag: tag)
 
@@ -167,7 +178,7 @@ struct MarkupScanner {
 
     /// Where the text of a `<script>`, `<style>` or `<textarea>` opened before `start` ends: at
     /// its end tag (`name` in any case), or at the end of the input.
-    private func rawTextEnd(from start: Int, name: StaticString) -> Int {
+    func rawTextEnd(from start: Int, name: StaticString) -> Int {
         var index = start
         while let open = find("</", from: index) {
             let after = open + 2 + name.utf8CodeUnitCount

@@ -11,11 +11,18 @@ public struct PostFingerprint: Sendable, Equatable, Codable {
         self.fieldHashes = fieldHashes
     }
 
-    public init(_ snapshot: PostSnapshot, normalizer: ContentNormalizer) {
+    /// - Parameter usingRaw: hash the author's text where the snapshot has it
+    ///   (an authenticated fetch); `false` hashes the rendered fields only, to
+    ///   compare with a version stored before feedwatch kept the raw text.
+    public init(_ snapshot: PostSnapshot, normalizer: ContentNormalizer, usingRaw: Bool = true) {
         var whole = SHA256()
         var fieldHashes: [TrackedField: String] = [:]
         for field in TrackedField.allCases {
-            let value = normalizer.normalizedUTF8(snapshot[field], field: field)
+            let value = if usingRaw, let raw = snapshot.raw[field] {
+                normalizer.normalizedRawUTF8(raw)
+            } else {
+                normalizer.normalizedUTF8(snapshot[field], field: field)
+            }
             fieldHashes[field] = Self.hex(SHA256.hash(data: value))
             // name, NUL, value, NUL: no two different posts share a byte stream.
             whole.update(data: Array(field.rawValue.utf8) + [0])

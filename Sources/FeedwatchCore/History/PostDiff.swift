@@ -27,12 +27,25 @@ public struct PostDiff: Sendable, Codable, Equatable {
         fields = TrackedField.allCases.compactMap { field in
             let before = old.snapshot[field]
             let after = new.snapshot[field]
-            guard before != after else { return nil }
+            let rawBefore = old.snapshot.raw[field], rawAfter = new.snapshot.raw[field]
+            let rawChanged = rawBefore != nil && rawAfter != nil && rawBefore != rawAfter
+            guard before != after || rawChanged else { return nil }
             guard field.isRenderedHTML else { return FieldChange(field: field, from: before, to: after) }
-            let diff = UnifiedDiff.make(
-                old: ReadableText.lines(fromHTML: before), new: ReadableText.lines(fromHTML: after),
+            // The built-in rules first: a dynamic block shows as its `{block:NAME}` placeholder,
+            // not as the posts or dates it listed when each version was seen.
+            var diff = UnifiedDiff.make(
+                old: ReadableText.lines(fromHTML: DynamicMarkup.neutralize(before)),
+                new: ReadableText.lines(fromHTML: DynamicMarkup.neutralize(after)),
                 oldLabel: "\(field.rawValue) (version \(old.summary.version))",
                 newLabel: "\(field.rawValue) (version \(new.summary.version))")
+            if diff.isEmpty, rawChanged, let rawBefore, let rawAfter {
+                // What the author wrote changed but not what a reader sees (a dynamic block's
+                // settings): the raw text, line by line.
+                diff = UnifiedDiff.make(
+                    old: Self.sourceLines(rawBefore), new: Self.sourceLines(rawAfter),
+                    oldLabel: "\(field.rawValue).raw (version \(old.summary.version))",
+                    newLabel: "\(field.rawValue).raw (version \(new.summary.version))")
+            }
             return FieldChange(field: field, diff: diff)
         }
     }
@@ -54,6 +67,14 @@ public struct PostDiff: Sendable, Codable, Equatable {
             }
         }
         return output
+    }
+
+    /// Raw text as lines, without trailing whitespace or empty lines.
+    private static func sourceLines(_ text: String) -> [String] {
+        text.split(whereSeparator: \.isNewline).compactMap { line in
+            let trimmed = line.reversed().drop(while: \.isWhitespace).reversed()
+            return trimmed.isEmpty ? nil : String(trimmed)
+        }
     }
 
     private static func quoted(_ value: String?) -> String {

@@ -36,10 +36,18 @@ struct ContentTable {
     }
 
     /// The ids of a snapshot's fields, as a version stores them: comma-separated
-    /// in tracked-field order.
+    /// in tracked-field order, then, when it has them, the raw title, content
+    /// and excerpt (a reader that knows only the first ten ignores them).
     /// - Parameter hashes: the hashes of those texts already known.
     mutating func ids(of snapshot: PostSnapshot, hashes: [TrackedField: Data] = [:], in db: Database) throws -> String {
-        try TrackedField.allCases.map { String(try id(of: snapshot[$0], hash: hashes[$0], in: db)) }.joined(separator: ",")
+        let rendered = try TrackedField.allCases.map { String(try id(of: snapshot[$0], hash: hashes[$0], in: db)) }
+        guard snapshot.hasRaw else { return rendered.joined(separator: ",") }
+        return (rendered + (try rawIDs(of: snapshot, in: db))).joined(separator: ",")
+    }
+
+    /// The ids of a snapshot's raw texts, in `PostSnapshot.rawFields` order.
+    mutating func rawIDs(of snapshot: PostSnapshot, in db: Database) throws -> [String] {
+        try PostSnapshot.rawFields.map { String(try id(of: snapshot.raw[$0] ?? "", in: db)) }
     }
 
     /// The snapshot a version's `content_ids` refer to.
@@ -52,7 +60,11 @@ struct ContentTable {
         while let row = try rows.next() { texts[row["id"]] = row["text"] }
         var fields: [TrackedField: String] = [:]
         for (field, id) in zip(TrackedField.allCases, list) { fields[field] = texts[id] ?? "" }
-        return PostSnapshot(fields: fields)
+        var raw: [TrackedField: String] = [:]
+        for (field, id) in zip(PostSnapshot.rawFields, list.dropFirst(TrackedField.allCases.count)) {
+            raw[field] = texts[id] ?? ""
+        }
+        return PostSnapshot(fields: fields, raw: raw)
     }
 
     static func hash(_ text: String) -> Data {

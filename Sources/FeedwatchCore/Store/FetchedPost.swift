@@ -14,6 +14,10 @@ public struct FetchedPost: Sendable {
     /// The normalization the fingerprint was made with: a stored post
     /// fingerprinted under another is fingerprinted again before comparing.
     public var normalizer: ContentNormalizer
+    /// What the store keeps with the hashes: the normalization's key, marked
+    /// `+raw` when the hashes are of the author's raw text (see `PostSnapshot.raw`),
+    /// so that a stored post hashed otherwise is compared on common ground.
+    public var normalizerKey: String { Self.key(normalizer, raw: snapshot.hasRaw) }
     /// The title as plain text, for events and listings.
     public var titleText: String
     /// SHA-256 of the long field texts as sent (their key in the content
@@ -44,6 +48,10 @@ public struct FetchedPost: Sendable {
 }
 
 extension FetchedPost {
+    static func key(_ normalizer: ContentNormalizer, raw: Bool) -> String {
+        raw ? normalizer.key + "+raw" : normalizer.key
+    }
+
     /// A page of posts normalized and hashed in a few concurrent parts, so a
     /// first sync uses every core for what is most of its CPU; in order.
     public static func fingerprinting(_ posts: [WordPressPost], normalizer: ContentNormalizer) async -> [FetchedPost] {

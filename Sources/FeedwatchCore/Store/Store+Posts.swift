@@ -19,12 +19,25 @@ extension Store {
             for post in posts {
                 let key = PostKey(siteID: site.id, type: type, id: post.id)
                 var stored = try Self.storedState(of: key, in: db)
-                if let outdated = stored, outdated.normalizer != post.normalizer.key {
-                    stored = try Self.refingerprint(outdated, of: key, with: post.normalizer, in: db)
+                var fingerprint = post.fingerprint
+                var adoptsRaw = false
+                if let outdated = stored, outdated.normalizer != post.normalizerKey {
+                    stored = try Self.refingerprint(outdated, of: key, with: post.normalizer, raw: post.snapshot.hasRaw, in: db)
+                    if stored?.normalizer != post.normalizerKey {
+                        // Stored before feedwatch kept the author's raw text: compared on the
+                        // rendered fields, as it was hashed then.
+                        fingerprint = PostFingerprint(post.snapshot, normalizer: post.normalizer, usingRaw: false)
+                        adoptsRaw = true
+                    }
                 }
                 let change = ChangeClassifier.classify(
-                    modifiedGMT: post.modifiedGMT, fingerprint: post.fingerprint, state: post.state, stored: stored,
+                    modifiedGMT: post.modifiedGMT, fingerprint: fingerprint, state: post.state, stored: stored,
                     siteBaselined: baselined)
+                if adoptsRaw, let version = stored?.version, change == .unchanged || change == .touched {
+                    try Self.adoptRaw(of: post, key: key, version: version, contents: &contents, in: db)
+                    stored?.fingerprint = post.fingerprint
+                    stored?.normalizer = post.normalizerKey
+                }
                 guard let event = try Self.apply(change, to: post, stored: stored, key: key, site: site, at: now,
                                                  contents: &contents, in: db)
                 else { continue }
@@ -96,7 +109,7 @@ extension Store {
                 normalizer = excluded.normalizer, recheck = excluded.recheck
             """, [key.siteID, key.type, key.id, number, post.modifiedGMT, post.fingerprint.hash,
                   SnapshotCoding.encode(post.fingerprint.fieldHashes), title, post.snapshot[.link], now, now,
-                  state.rawValue, state == .public, post.normalizer.key, post.recheck])
+                  state.rawValue, state == .public, post.normalizerKey, post.recheck])
         try db.run("""
             INSERT INTO version (site_id, type, post_id, number, seen_at, modified_gmt, hash, change, changed_fields,
                                  content_ids)
@@ -120,20 +133,39 @@ extension Store {
 
     /// Hashes the newest stored version again under `normalizer` (after new
     /// `ignore` patterns or built-in rules), so that only real edits differ.
+    /// - Parameter raw: hash its raw texts, if it has them (the fetched post has).
     private static func refingerprint(
-        _ stored: StoredPostState, of key: PostKey, with normalizer: ContentNormalizer, in db: Database
+        _ stored: StoredPostState, of key: PostKey, with normalizer: ContentNormalizer, raw: Bool, in db: Database
     ) throws -> StoredPostState {
         guard let ids = try String.fetchOne(db.cachedStatement(sql: """
             SELECT content_ids FROM version WHERE site_id = ? AND type = ? AND post_id = ? AND number = ?
             """), arguments: [key.siteID, key.type, key.id, stored.version])
         else { return stored }
+        let snapshot = try ContentTable.snapshot(ids: ids, in: db)
+        let usesRaw = raw && snapshot.hasRaw
         var updated = stored
-        updated.fingerprint = PostFingerprint(try ContentTable.snapshot(ids: ids, in: db), normalizer: normalizer)
-        updated.normalizer = normalizer.key
+        updated.fingerprint = PostFingerprint(snapshot, normalizer: normalizer, usingRaw: usesRaw)
+        updated.normalizer = FetchedPost.key(normalizer, raw: usesRaw)
         try db.run("UPDATE post SET hash = ?, field_hashes = ?, normalizer = ? WHERE site_id = ? AND type = ? AND post_id = ?",
-                   [updated.fingerprint.hash, SnapshotCoding.encode(updated.fingerprint.fieldHashes), normalizer.key,
+                   [updated.fingerprint.hash, SnapshotCoding.encode(updated.fingerprint.fieldHashes), updated.normalizer,
                     key.siteID, key.type, key.id])
         return updated
+    }
+
+    /// A post stored from its rendered fields, fetched unchanged with its raw
+    /// texts (the first authenticated fetch after upgrading): the raw texts join
+    /// the newest version and its hashes become theirs, without a new version.
+    private static func adoptRaw(
+        of post: FetchedPost, key: PostKey, version: Int, contents: inout ContentTable, in db: Database
+    ) throws {
+        let ids = try contents.rawIDs(of: post.snapshot, in: db).joined(separator: ",")
+        try db.run("""
+            UPDATE version SET content_ids = content_ids || ',' || ?
+            WHERE site_id = ? AND type = ? AND post_id = ? AND number = ?
+            """, [ids, key.siteID, key.type, key.id, version])
+        try db.run("UPDATE post SET hash = ?, field_hashes = ?, normalizer = ? WHERE site_id = ? AND type = ? AND post_id = ?",
+                   [post.fingerprint.hash, SnapshotCoding.encode(post.fingerprint.fieldHashes), post.normalizerKey,
+                    key.siteID, key.type, key.id])
     }
 }
 

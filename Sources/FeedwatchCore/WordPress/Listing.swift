@@ -13,7 +13,9 @@ public struct Listing: Sendable, Equatable {
     /// Whole posts, or only `id` and `modified_gmt`.
     public var includesContent: Bool
 
-    /// The fields feedwatch reads: `_fields` keeps responses to what it tracks.
+    /// The fields feedwatch reads: `_fields` keeps responses to what it tracks. A
+    /// top-level name keeps the whole object (`rest_is_field_included()`), so in
+    /// the edit context `title`, `content` and `excerpt` bring their `raw` text.
     static let contentFields = "id,modified_gmt,status,slug,link,title,content,excerpt,author,featured_media,categories,tags"
     static let idFields = "id,modified_gmt,status"
 

@@ -20,6 +20,12 @@ public struct WordPressPost: Sendable, Decodable {
     public var featuredMedia: Int?
     public var categories: [Int]?
     public var tags: [Int]?
+    /// `title.raw`, `content.raw` and `excerpt.raw`: what the author wrote, as stored (block
+    /// markup, shortcodes unexpanded). WordPress sends them only with `context=edit`, to a user
+    /// who may edit the post; `nil` otherwise.
+    public var titleRaw: String?
+    public var contentRaw: String?
+    public var excerptRaw: String?
     /// When the server made the response that carried the post (its `Date`
     /// header, else when the response arrived); not part of the JSON. A post
     /// saved in that very second may have been saved again after it was read.
@@ -33,7 +39,8 @@ public struct WordPressPost: Sendable, Decodable {
 
     public init(id: Int, modifiedGMT: String? = nil, status: String? = nil, slug: String? = nil, link: String? = nil,
                 title: String? = nil, content: String? = nil, excerpt: String? = nil, author: Int? = nil,
-                featuredMedia: Int? = nil, categories: [Int]? = nil, tags: [Int]? = nil, servedAt: Date? = nil) {
+                featuredMedia: Int? = nil, categories: [Int]? = nil, tags: [Int]? = nil, servedAt: Date? = nil,
+                titleRaw: String? = nil, contentRaw: String? = nil, excerptRaw: String? = nil) {
         self.id = id
         self.modifiedGMT = modifiedGMT
         self.status = status
@@ -47,6 +54,9 @@ public struct WordPressPost: Sendable, Decodable {
         self.categories = categories
         self.tags = tags
         self.servedAt = servedAt
+        self.titleRaw = titleRaw
+        self.contentRaw = contentRaw
+        self.excerptRaw = excerptRaw
     }
 
     public init(from decoder: any Decoder) throws {
@@ -56,23 +66,30 @@ public struct WordPressPost: Sendable, Decodable {
         status = try container.decodeIfPresent(String.self, forKey: .status)
         slug = try container.decodeIfPresent(String.self, forKey: .slug)
         link = try container.decodeIfPresent(String.self, forKey: .link)
-        title = try Self.rendered(container, .title)
-        content = try Self.rendered(container, .content)
-        excerpt = try Self.rendered(container, .excerpt)
+        (title, titleRaw) = try Self.rendered(container, .title)
+        (content, contentRaw) = try Self.rendered(container, .content)
+        (excerpt, excerptRaw) = try Self.rendered(container, .excerpt)
         author = try container.decodeIfPresent(Int.self, forKey: .author)
         featuredMedia = try container.decodeIfPresent(Int.self, forKey: .featuredMedia)
         categories = try container.decodeIfPresent([Int].self, forKey: .categories)
         tags = try container.decodeIfPresent([Int].self, forKey: .tags)
     }
 
-    private struct Rendered: Decodable { var rendered: String? }
+    private struct Rendered: Decodable {
+        var rendered: String?
+        var raw: String?
+    }
 
-    /// `{"rendered": "…"}` as WordPress sends it, or a plain string as some plugins do.
-    private static func rendered(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> String? {
+    /// `{"rendered": "…"}` as WordPress sends it (with `"raw"` in the edit context), or a plain
+    /// string as some plugins do: the rendered text and the raw one.
+    private static func rendered(
+        _ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys
+    ) throws -> (String?, String?) {
         do {
-            return try container.decodeIfPresent(Rendered.self, forKey: key)?.rendered
+            let object = try container.decodeIfPresent(Rendered.self, forKey: key)
+            return (object?.rendered, object?.raw)
         } catch DecodingError.typeMismatch {
-            return try container.decodeIfPresent(String.self, forKey: key)
+            return (try container.decodeIfPresent(String.self, forKey: key), nil)
         }
     }
 }
