@@ -12,8 +12,8 @@ extension RealWordPressTests {
                                authenticated: ["unpublished posts/\(victim)"]) {
                 try wordpress.php("wp_update_post(['ID' => \(victim), 'post_status' => 'draft']);")
             }
-            let restore = try Watch(wordpress, "restore")
-            try restore.scenario("restore-counter-victim", anonymous: ["restored posts/\(victim)"],
+            // The same watch: a post it saw public, then unpublished.
+            try watch.step("restore-counter-victim", anonymous: ["restored posts/\(victim)"],
                                  authenticated: ["restored posts/\(victim)"]) {
                 try wordpress.php("wp_update_post(['ID' => \(victim), 'post_status' => 'publish']);")
             }
@@ -59,16 +59,32 @@ extension RealWordPressTests {
             }
         }
 
-        /// `wp_update_post` with the same content moves `modified` (and the
-        /// post to the end of a listing ordered by it): `touched` for that
-        /// post, which is logged at debug level, and nothing for any other.
+        /// `wp_update_post` with the same content moves `modified`, and the
+        /// post, numbered counters and all, to the end of a listing ordered by
+        /// it: `touched` for that post, logged at debug level, and nothing for
+        /// any other.
         @Test func touchingAPostWithoutEditReportsNoChange() throws {
             let wordpress = try RealWordPressTests.wordpress()
             let watch = try Watch(wordpress, "touch")
-            let touched = try #require(wordpress.ids["counters"])
-            try watch.scenario("touch-counters", anonymous: ["touched posts/\(touched)"],
+            let touched = try #require(wordpress.ids["touch-victim"])
+            try watch.scenario("touch-touch-victim", anonymous: ["touched posts/\(touched)"],
                                authenticated: ["touched posts/\(touched)"]) {
                 try wordpress.php("wp_update_post(['ID' => \(touched)]);")
+            }
+        }
+
+        /// Posts whose markup prints the URL of the request (the comment
+        /// form's cancel link, Login/out's `redirect_to`, Query Loop's
+        /// pagination) touched: the incremental poll fetches them by other
+        /// URLs than the full listing does. `touched`, nothing else.
+        @Test func touchingPostsThatEchoTheRequestURLReportsNoChange() throws {
+            let wordpress = try RealWordPressTests.wordpress()
+            let watch = try Watch(wordpress, "touch-echo")
+            let keys = ["comment-form", "loginout", "query-loop"]
+            let ids = try keys.map { try #require(wordpress.ids[$0]) }
+            try watch.scenario("touch-request-url-echoes", anonymous: ids.map { "touched posts/\($0)" },
+                               authenticated: ids.map { "touched posts/\($0)" }) {
+                try wordpress.php(ids.map { "wp_update_post(['ID' => \($0)]);" }.joined(separator: "\n"))
             }
         }
     }

@@ -11,7 +11,7 @@ struct RenderedFixtures {
     static let directory = Fixture.repository.appendingPathComponent("Tests/Fixtures/wordpress-6.1")
 
     /// The posts of dynamic blocks and counters, by seed key.
-    static let keys = ["counter-victim", "trash-victim", "shortcodes", "latest-posts", "query-loop", "archives", "calendar",
+    static let keys = ["counter-victim", "trash-victim", "touch-victim", "shortcodes", "latest-posts", "query-loop", "archives", "calendar",
                        "categories", "tag-cloud", "latest-comments", "page-list", "rss", "loginout", "post-date",
                        "comment-form", "counters"]
 
@@ -39,11 +39,11 @@ struct RenderedFixtures {
         guard let before, let after else { return }
         let folder = directory.appendingPathComponent(scenario)
         try? FileManager.default.removeItem(at: folder)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for key in keys {
             guard let id = ids[key] else { continue }
             for (source, old, new) in [("listing", before.listing[id], after.listing[id]), ("single", before.single[id], after.single[id])]
             where always || old != new {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 let name = always ? "\(key).\(source).html" : "\(key).\(source).before.html"
                 try (old ?? "").write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
                 if !always {

@@ -2,8 +2,8 @@ import Foundation
 
 /// Where everything of one real WordPress lives, all under one temporary
 /// directory, and the configuration files of its servers. Nothing is read
-/// from or written to /etc except the stock `mime.types` and
-/// `fastcgi_params` of nginx, which are only included.
+/// from or written to /etc except nginx's stock `mime.types`, which is only
+/// included.
 ///
 /// WordPress itself runs from Debian's /usr/share/wordpress without the
 /// Debian `wp-config.php` (which looks for /etc/wordpress/config-<host>.php):
@@ -120,7 +120,11 @@ struct ServerLayout {
         """
     }
 
-    /// nginx in the foreground on 127.0.0.1 only, every path its own.
+    /// nginx in the foreground on 127.0.0.1 only, every path its own. The
+    /// FastCGI parameters are its own too: Debian's `fastcgi_params` (since a
+    /// security update) passes `HTTP_HOST` as `$host`, without the port, and
+    /// WordPress then redirects every front-page request to the URL with the
+    /// port, that is, to itself.
     var nginxConfigText: String {
         """
         daemon off;
@@ -146,8 +150,26 @@ struct ServerLayout {
                 location / { try_files $uri $uri/ /index.php?$args; }
                 location ~ \\.php$ {
                     try_files $uri =404;
-                    include /etc/nginx/fastcgi_params;
+                    fastcgi_param QUERY_STRING $query_string;
+                    fastcgi_param REQUEST_METHOD $request_method;
+                    fastcgi_param CONTENT_TYPE $content_type;
+                    fastcgi_param CONTENT_LENGTH $content_length;
+                    fastcgi_param SCRIPT_NAME $fastcgi_script_name;
                     fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+                    fastcgi_param REQUEST_URI $request_uri;
+                    fastcgi_param DOCUMENT_URI $document_uri;
+                    fastcgi_param DOCUMENT_ROOT $document_root;
+                    fastcgi_param SERVER_PROTOCOL $server_protocol;
+                    fastcgi_param REQUEST_SCHEME $scheme;
+                    fastcgi_param GATEWAY_INTERFACE CGI/1.1;
+                    fastcgi_param SERVER_SOFTWARE nginx/$nginx_version;
+                    fastcgi_param REMOTE_ADDR $remote_addr;
+                    fastcgi_param REMOTE_PORT $remote_port;
+                    fastcgi_param SERVER_ADDR $server_addr;
+                    fastcgi_param SERVER_PORT $server_port;
+                    fastcgi_param SERVER_NAME $server_name;
+                    fastcgi_param REDIRECT_STATUS 200;
+                    fastcgi_param HTTP_HOST $host:$server_port;
                     fastcgi_pass unix:\(fpmSocket);
                 }
             }

@@ -52,10 +52,11 @@ $now = time();
 // Each post: key => [title, content, extra]; dates spread over months for
 // Archives and Calendar, the newest in the current month.
 $posts = [
-    // First (lowest id, oldest): the post the lifecycle scenarios unpublish,
-    // restore and trash; it carries counters that shift the later posts'.
+    // First (lowest ids, oldest): the posts the lifecycle scenarios unpublish,
+    // restore, trash and touch; they carry counters that shift the later posts'.
     'counter-victim' => ['Counter victim', duotone_image($red) . "\n" . '<!-- wp:archives {"displayAsDropdown":true} /-->' . "\n" . paragraph('A post others are numbered after.'), 200],
     'trash-victim' => ['Trash victim', duotone_image($blue) . "\n" . '<!-- wp:archives {"displayAsDropdown":true,"showPostCounts":true} /-->' . "\n" . paragraph('A post to trash.'), 190],
+    'touch-victim' => ['Touch victim', duotone_image($red) . "\n" . '<!-- wp:archives {"displayAsDropdown":true} /-->' . "\n" . paragraph('A post saved again unchanged.'), 185],
     'classic' => ['A classic post', "<p>Written in the classic editor, no blocks at all.</p>\n\n<p>Second paragraph with <a href=\"$home/\">a link home</a> and <strong>bold</strong> text.</p>\n\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>", 180],
     'classic-2' => ['Another classic post', "Plain text paragraphs, the way wpautop wants them.\n\nA second one, with an image: <img src=\"{$red['url']}\" alt=\"red\" width=\"64\" height=\"48\" />", 170],
     'shortcodes' => ['Shortcodes', "[caption id=\"attachment_{$red['id']}\" align=\"alignnone\" width=\"64\"]<img class=\"size-full wp-image-{$red['id']}\" src=\"{$red['url']}\" alt=\"\" width=\"64\" height=\"48\" /> A red square, captioned[/caption]\n\n[gallery ids=\"{$red['id']},{$blue['id']}\" columns=\"2\"]\n\n[embed]{$home}/a-classic-post/[/embed]\n\n[embed]{$home}/wp-content/uploads/movie.mp4[/embed]\n\nThe end of the shortcodes.", 160],
