@@ -18,11 +18,13 @@ struct RenderedFixtures {
     let listing: [Int: String]
     let single: [Int: String]
 
-    /// The anonymous listing of every post (one page, as feedwatch lists them)
-    /// and each post of `keys` fetched alone, as they are now; nothing unless recording.
+    /// The anonymous listing of every post, by the URL of feedwatch's full
+    /// poll (one page), and each post of `keys` fetched alone, as they are
+    /// now; nothing unless recording.
     static func take(_ wordpress: RealWordPress) throws -> RenderedFixtures? {
         guard recording else { return nil }
-        let page = try rendered(wordpress.rest("wp/v2/posts?per_page=100&orderby=modified&order=asc"))
+        let fields = "id,modified_gmt,status,slug,link,title,content,excerpt,author,featured_media,categories,tags"
+        let page = try rendered(wordpress.rest("wp/v2/posts?per_page=100&page=1&orderby=id&order=asc&_fields=\(fields)"))
         var single: [Int: String] = [:]
         for key in keys {
             guard let id = wordpress.ids[key], let text = try? rendered(wordpress.rest("wp/v2/posts/\(id)")).first?.value else { continue }
