@@ -34,10 +34,13 @@ DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libsystemd-dev systemd curl 
 TEST_PACKAGES := openssl python3
 # `make deb` needs dpkg-shlibdeps.
 DEB_BUILD_PACKAGES := dpkg-dev
+# The real-WordPress tests (docs/real-wordpress.md) start these themselves,
+# on loopback, from a temporary directory; their services are never started.
+REAL_WORDPRESS_PACKAGES := wordpress mariadb-server php-fpm nginx
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps deb-deps install-packages build release man install uninstall deb test-deb test-system test test-asan test-tsan journal benchmark history-benchmark fuzz-build fuzz clean
+.PHONY: all deps test-deps deb-deps real-wordpress-deps install-packages build test-real-wordpress release man install uninstall deb test-deb test-system test test-asan test-tsan journal benchmark history-benchmark fuzz-build fuzz clean
 
 all: build
 
@@ -47,13 +50,24 @@ deps:
 test-deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES) $(TEST_PACKAGES)"
 
+real-wordpress-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(REAL_WORDPRESS_PACKAGES)" NO_SERVICES=1
+
 deb-deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES) $(DEB_BUILD_PACKAGES)"
 
+# Installs what of $(PACKAGES) is missing. With NO_SERVICES=1, a policy-rc.d
+# (unless there is one already) keeps their maintainer scripts from starting
+# the servers they ship (MariaDB, php-fpm, nginx, apache2) during the install.
 install-packages:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:" $$missing; \
+		if [ -n "$(NO_SERVICES)" ] && [ ! -e /usr/sbin/policy-rc.d ]; then \
+			printf '#!/bin/sh\n# make install-packages NO_SERVICES=1: no service starts while installing\nexit 101\n' \
+				| $(SUDO) tee /usr/sbin/policy-rc.d >/dev/null && $(SUDO) chmod 0755 /usr/sbin/policy-rc.d; \
+			trap '$(SUDO) rm -f /usr/sbin/policy-rc.d' EXIT; \
+		fi; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
@@ -167,9 +181,14 @@ journal:
 		systemd-cat -t feedwatch-make true || { echo "systemd-journald did not start"; exit 1; }; \
 	fi
 
-test: test-deps journal
+test: test-deps real-wordpress-deps journal
 	swift build --build-tests
 	swift test --skip-build --no-parallel
+
+# Only the scenarios against a real WordPress (docs/real-wordpress.md).
+test-real-wordpress: test-deps real-wordpress-deps journal
+	swift build --build-tests
+	swift test --skip-build --no-parallel --filter RealWordPressTests
 
 # The same tests under AddressSanitizer (use after free, overflows, leaks of
 # C memory) and ThreadSanitizer (data races), each in its own scratch

@@ -84,6 +84,14 @@ let package = Package(
             name: "FeedwatchCLITests",
             dependencies: ["FakeWordPress", "Locking", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // A real WordPress (Debian's wordpress, mariadb-server, php-fpm, nginx)
+        // started on loopback per suite, against which the built binary runs:
+        // docs/real-wordpress.md.
+        .testTarget(
+            name: "RealWordPressTests",
+            dependencies: ["TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["PHP"]
+        ),
     ]
 )
 

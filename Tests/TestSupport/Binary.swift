@@ -1,28 +1,27 @@
 import Foundation
-import TestSupport
 
 /// Runs the built `feedwatch` executable, as an administrator would. Output goes
 /// to files, not pipes, so a chatty process can never block on a full pipe.
-struct Binary {
-    struct Result {
+public struct Binary {
+    public struct Result {
         /// The exit status, or 128 plus the number of the signal that ended it, as a shell shows it.
-        var status: Int32
-        var stdout: String
-        var stderr: String
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
-    static let url: URL = {
+    public static let url: URL = {
         // The test bundle sits beside the products of the same build.
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("feedwatch")
     }()
 
     /// The daemon (or a one-shot command) running: stopped, with what it started, at the latest in `deinit`.
-    final class Running {
-        let process: ChildProcess
-        let stdoutPath: String
-        let stderrPath: String
+    public final class Running {
+        public let process: ChildProcess
+        public let stdoutPath: String
+        public let stderrPath: String
 
-        init(_ arguments: [String], environment: [String: String], executable: URL = Binary.url) throws {
+        public init(_ arguments: [String], environment: [String: String], executable: URL = Binary.url) throws {
             let base = FileManager.default.temporaryDirectory.appendingPathComponent("feedwatch-out-\(UUID().uuidString)").path
             stdoutPath = base + ".out"
             stderrPath = base + ".err"
@@ -40,7 +39,7 @@ struct Binary {
         }
 
         /// Waits for the exit; kills the process after `timeout` seconds so a hang fails the test, not CI.
-        func wait(timeout: Double) -> Result {
+        public func wait(timeout: Double) -> Result {
             let status = process.wait(timeout: timeout) ?? process.stop()
             return Result(status: status, stdout: contents(stdoutPath), stderr: contents(stderrPath))
         }
@@ -51,7 +50,7 @@ struct Binary {
     }
 
     /// - Parameter executable: another program to run, `setpriv` for instance, which then runs this one.
-    static func run(
+    public static func run(
         _ arguments: [String], environment: [String: String] = [:], timeout: Double = 60, executable: URL = url
     ) throws -> Result {
         try Running(arguments, environment: environment, executable: executable).wait(timeout: timeout)
