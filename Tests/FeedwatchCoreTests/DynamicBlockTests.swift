@@ -314,4 +314,15 @@ import Testing
         #expect(ReadableText.lines(fromHTML: DynamicMarkup.neutralize(before))
             == ["Before the list.", "{block:latest-posts}", "The minister resigned on Monday."])
     }
+
+    // MARK: - wpautop() around blocks
+
+    @Test func anEmptyParagraphWpautopPutsAroundABlockIsNoChangeButParagraphTextIs() {
+        let gallery = "<div id='gallery-1' class='gallery'><figure class='gallery-item'>A</figure></div>"
+        expectSame("<p>\(gallery)</p>\n<p>After.</p>", "\(gallery)\n\n<p>After.</p>")
+        expectSame("<p>\n<figure class=\"wp-caption\">B</figure>\n</p>", "<figure class=\"wp-caption\">B</figure>")
+        expectDifferent("<p>Before.</p>\(gallery)", gallery)
+        expectDifferent("<p><span>Inline</span></p>", "<span>Inline</span>")
+        expectDifferent("<p>Text <div>A</div> more</p>", "<div>A</div>")
+    }
 }

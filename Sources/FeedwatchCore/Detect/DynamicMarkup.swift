@@ -69,6 +69,13 @@
 ///   (how many posts, with dates or not): an authenticated site sees those in `content.raw`.
 ///   A wrapper never closed is left as it is, and so is every later one (broken markup is kept,
 ///   and is not searched to its end once per wrapper).
+/// - **Empty paragraphs around blocks**: a bare `<p>` right before the start tag of an element
+///   that closes paragraphs (`<div>`, `<figure>`, `<ul>`, …) and a `</p>` right after such an
+///   element's end tag are dropped. `wpautop()` wraps a shortcode's `<figure>` or gallery `<div>`
+///   so or not depending on what was rendered before it in the same response
+///   (`_restore_wpautop_hook()`: a classic post listed after a block post differs from the same
+///   post fetched alone); a browser reads either as an empty paragraph next to the block, so no
+///   text is hidden.
 /// - **Loading hints** `loading`, `decoding`, `fetchpriority` on `img`/`iframe`/`video`/`audio`, and
 ///   the `auto, ` that WordPress 6.7 puts before lazy images' `sizes`, are removed (not replaced:
 ///   whether they are there at all depends on the image's position in the response and on the

@@ -43,7 +43,15 @@ struct MarkupScanner {
             index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
             guard index + 1 < end else { break }
             let next = input[index + 1]
-            if ASCII.isLetter(next) {
+            if next == UInt8(ascii: "p"), isParagraphBeforeBlock(at: index) {
+                copy(copied..<index)
+                index += 3
+                copied = index
+            } else if next == ASCII.slash, isParagraphEndAfterBlock(at: index) {
+                copy(copied..<index)
+                index += 4
+                copied = index
+            } else if ASCII.isLetter(next) {
                 copy(copied..<index)
                 guard let resume = startTag(at: index) else {
                     // A tag that never closes (an attribute quote left open takes the rest of the
