@@ -138,4 +138,15 @@ import TestSupport
         #expect(WordPressClient.indexLink(in: [#"<>; rel="https://api.w.org/", <https://a.org/wp-json/>; rel="https://api.w.org/""#])
             == "https://a.org/wp-json/")
     }
+
+    /// Found by the link-header fuzzer: a target of NULs (Foundation's `String.contains` itself
+    /// crashes looking for it in `"Ü,ÿ,!tph"`, so the fuzzer's check now compares bytes).
+    @Test func aLinkTargetWithControlCharactersIsNoRESTRoot() {
+        let bytes: [UInt8] = Array("\u{DC},\u{FF},!tph\n\nrellink\n<h".utf8) + [0, 0, 0, 0, 0]
+            + Array(#">;rel="https://api.w.org/""#.utf8)
+        let values = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(WordPressClient.indexLink(in: values) == nil)
+        #expect(WordPressClient.indexLink(in: [#"<https://a.org/wp json/>; rel="https://api.w.org/""#]) == nil)
+        #expect(WordPressClient.indexLink(in: [#"<https://a.org/wp-json/>; rel="https://api.w.org/""#]) == "https://a.org/wp-json/")
+    }
 }

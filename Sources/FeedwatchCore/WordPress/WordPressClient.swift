@@ -152,8 +152,10 @@ public struct WordPressClient: Sendable {
         for value in headerValues {
             for link in value.split(separator: ",") {
                 let parts = link.split(separator: ";").map { String($0).trimmingWhitespace() }
-                // `<>` names no address: taking it would make every REST URL relative.
-                guard let target = parts.first, target.hasPrefix("<"), target.hasSuffix(">"), target.count > 2 else { continue }
+                // `<>` names no address: taking it would make every REST URL relative. Nor does
+                // a target with spaces or control characters, which no URI has (RFC 3986).
+                guard let target = parts.first, target.hasPrefix("<"), target.hasSuffix(">"), target.count > 2,
+                      !target.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else { continue }
                 let isIndex = parts.dropFirst().contains { parameter in
                     let pair = parameter.split(separator: "=", maxSplits: 1).map { String($0).trimmingWhitespace() }
                     return pair.count == 2 && pair[0].lowercased() == "rel"
