@@ -197,12 +197,11 @@ test-real-wordpress: test-deps real-wordpress-deps journal
 # start inherit the environment: Swift's crash backtracer is off because it
 # reads memory the sanitizers guard (the crash tests abort on purpose).
 SANITIZER_ENV := SWIFT_BACKTRACE=enable=no
-test-asan: test-deps journal
+test-asan: test-deps real-wordpress-deps journal
 	swift build --build-tests --sanitize=address --scratch-path .build-asan
-	$(SANITIZER_ENV) LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan.supp \
-		swift test --skip-build --no-parallel --sanitize=address --scratch-path .build-asan
+	Tests/Sanitizers/run-asan.sh
 
-test-tsan: test-deps journal
+test-tsan: test-deps real-wordpress-deps journal
 	swift build --build-tests --sanitize=thread --scratch-path .build-tsan
 	$(SANITIZER_ENV) swift test --skip-build --no-parallel --sanitize=thread --scratch-path .build-tsan
 

@@ -107,7 +107,7 @@ import TestSupport
         #expect(Self.eventually(within: 15) { Self.listings(of: site, "posts", in: server) > 0 },
                 "the site is still polled every 10 s")
         let result = daemon.stop()
-        #expect(result.status == 0)
+        #expect(result.status == 0, "\(result.stderr)")
         let problems = result.stderr.split(separator: "\n").filter { $0.contains(daemon.config + ": sites[") }
         #expect(problems.count == 3, "\(result.stderr)")
         #expect(problems.contains { $0.contains("sites[0].interval") && $0.contains("5 minutes") })

@@ -103,7 +103,8 @@ import TestSupport
             return beats >= 8
         }, timeout: 10)
         daemon.process.send(SIGTERM)
-        #expect(daemon.wait(timeout: 10).status == 0)
+        let result = daemon.wait(timeout: 10)
+        #expect(result.status == 0, "\(result.stderr)")
 
         #expect(messages.first?.contains("READY=1\nSTATUS=2 sites, 0 failing, 0 syncing") == true, "\(messages)")
         #expect(beats >= 8, "a beat every 300 ms for a 900 ms watchdog: \(messages)")

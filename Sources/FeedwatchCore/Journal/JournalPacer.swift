@@ -6,7 +6,7 @@ import Locking
 /// entries and says only "Suppressed N messages"; an alert must never be one
 /// of them. A token bucket of `burst` entries refilled at `perSecond`:
 /// 1,000 + 30 × 300 = 10,000 in any 30 s. The packaged unit lifts the limit
-/// for feedwatch (`LogRateLimitIntervalSec=0`); this covers every other way
+/// for feedwatch (`LogRateLimitIntervalSec=1us`); this covers every other way
 /// of running it.
 public final class JournalPacer: Sendable {
     private struct Bucket {
