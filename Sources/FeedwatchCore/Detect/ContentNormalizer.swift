@@ -68,7 +68,11 @@ public struct ContentNormalizer: @unchecked Sendable {
     /// Runs of ASCII whitespace become one space; leading and trailing ones go.
     /// The output is never longer than the input.
     private static func fold(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: bytes.count) { output, count in
+        // With capacity 0, `init(unsafeUninitializedCapacity:)` writes the count into the
+        // stdlib's one shared empty array: a race (harmless, but ThreadSanitizer reports it)
+        // when two tasks fold an empty field at once.
+        guard !bytes.isEmpty else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: bytes.count) { output, count in
             count = 0
             var pendingSpace = false
             for byte in bytes {
