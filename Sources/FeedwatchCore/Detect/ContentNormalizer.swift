@@ -43,26 +43,32 @@ public struct ContentNormalizer: @unchecked Sendable {
         guard field.isRenderedHTML else { return Array(value.utf8) }
         let neutralized = DynamicMarkup.neutralizedBytes(value)
         guard ignore.isEmpty else {
-            var text = neutralized.map { String(decoding: $0, as: UTF8.self) } ?? value
-            for pattern in ignore { text = text.replacing(pattern, with: "") }
-            return text.utf8.withContiguousStorageIfAvailable(Self.fold) ?? Array(text.utf8).withUnsafeBufferPointer(Self.fold)
+            return Self.folded(removingIgnored(neutralized.map { String(decoding: $0, as: UTF8.self) } ?? value))
         }
         if let neutralized { return neutralized.withUnsafeBufferPointer(Self.fold) }
-        return value.utf8.withContiguousStorageIfAvailable(Self.fold) ?? Array(value.utf8).withUnsafeBufferPointer(Self.fold)
+        return Self.folded(value)
     }
 
     /// The bytes hashed for a raw field (`content.raw`, what the author wrote):
     /// the `ignore` patterns removed and whitespace folded, but none of the
     /// built-in rules, which are for what WordPress derives when it renders.
     public func normalizedRawUTF8(_ value: String) -> [UInt8] {
-        var text = value
-        for pattern in ignore { text = text.replacing(pattern, with: "") }
-        return text.withUTF8(Self.fold)
+        Self.folded(removingIgnored(value))
     }
 
     static func foldWhitespace(_ text: String) -> String {
+        String(decoding: folded(text), as: UTF8.self)
+    }
+
+    private func removingIgnored(_ text: String) -> String {
         var text = text
-        return String(decoding: text.withUTF8(fold), as: UTF8.self)
+        for pattern in ignore { text = text.replacing(pattern, with: "") }
+        return text
+    }
+
+    private static func folded(_ text: String) -> [UInt8] {
+        var text = text
+        return text.withUTF8(fold)
     }
 
     /// Runs of ASCII whitespace become one space; leading and trailing ones go.

@@ -98,18 +98,14 @@ extension MarkupScanner {
         for offset in 0..<name.count where ASCII.lowercased(input[index + offset]) != ASCII.lowercased(input[name.lowerBound + offset]) {
             return false
         }
-        return after == input.count || ASCII.isWhitespace(input[after]) || input[after] == ASCII.slash
-            || input[after] == ASCII.greaterThan
+        return endsTagName(at: after)
     }
 
     /// `script`, `style` or `textarea` when the tag name at `index` is one of them.
     private func rawTextName(at index: Int) -> StaticString? {
-        for name: StaticString in ["script", "style", "textarea"] where matchesIgnoringCase(name, at: index) {
-            let after = index + name.utf8CodeUnitCount
-            if after == input.count || ASCII.isWhitespace(input[after]) || input[after] == ASCII.slash
-                || input[after] == ASCII.greaterThan {
-                return name
-            }
+        for name: StaticString in ["script", "style", "textarea"]
+        where matchesIgnoringCase(name, at: index) && endsTagName(at: index + name.utf8CodeUnitCount) {
+            return name
         }
         return nil
     }

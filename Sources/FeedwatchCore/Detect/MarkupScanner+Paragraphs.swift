@@ -19,8 +19,7 @@ extension MarkupScanner {
         guard next + 1 < input.count, input[next] == ASCII.lessThan else { return false }
         var end = next + 1
         while end < input.count, ASCII.isAlphanumeric(input[end]) { end += 1 }
-        guard end < input.count, ASCII.isWhitespace(input[end]) || input[end] == ASCII.greaterThan
-            || input[end] == ASCII.slash else { return false }
+        guard end < input.count, endsTagName(at: end) else { return false }
         return Self.closesParagraph(next + 1..<end, of: self)
     }
 

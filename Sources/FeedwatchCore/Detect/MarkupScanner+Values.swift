@@ -319,8 +319,8 @@ extension MarkupScanner {
         guard matches("redirect_to=", at: index), startsQueryParameter(index) else { return nil }
         let stop = queryValueEnd(from: index + 12, end: end)
         let value = index + 12..<stop
-        guard firstOccurrence("wp-json", in: value) != nil || firstOccurrence("rest_route", in: value) != nil
-            || firstOccurrence("_fields", in: value) != nil else { return nil }
+        guard contains("wp-json", in: value) || contains("rest_route", in: value) || contains("_fields", in: value)
+        else { return nil }
         return Replacement(range: value, placeholder: "{request-uri}")
     }
 
@@ -500,12 +500,7 @@ extension MarkupScanner {
 
     /// Whether `literal` (lowercase ASCII) occurs in `range`, in any case.
     private func contains(_ literal: StaticString, in range: Range<Int>) -> Bool {
-        let count = literal.utf8CodeUnitCount
-        guard range.count >= count else { return false }
-        for index in range.lowerBound...(range.upperBound - count) where matchesIgnoringCase(literal, at: index) {
-            return true
-        }
-        return false
+        firstOccurrence(literal, in: range) != nil
     }
 
     /// Where a URL's `#fragment` starts: the first `#` that does not open a character reference

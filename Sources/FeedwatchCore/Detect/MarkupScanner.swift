@@ -190,11 +190,7 @@ struct MarkupScanner {
         var index = start
         while let open = find("</", from: index) {
             let after = open + 2 + name.utf8CodeUnitCount
-            if matchesIgnoringCase(name, at: open + 2),
-               after == input.count || ASCII.isWhitespace(input[after]) || input[after] == ASCII.slash
-               || input[after] == ASCII.greaterThan {
-                return open
-            }
+            if matchesIgnoringCase(name, at: open + 2), endsTagName(at: after) { return open }
             index = open + 2
         }
         return input.count
@@ -222,6 +218,12 @@ struct MarkupScanner {
     func valueIs(_ attribute: Attribute, _ literal: StaticString) -> Bool {
         attribute.hasValue && attribute.value.count == literal.utf8CodeUnitCount
             && matchesIgnoringCase(literal, at: attribute.value.lowerBound)
+    }
+
+    /// Whether a tag name ends at `index`: whitespace, `/`, `>` or the end of the input follows it.
+    func endsTagName(at index: Int) -> Bool {
+        index == input.count || ASCII.isWhitespace(input[index]) || input[index] == ASCII.slash
+            || input[index] == ASCII.greaterThan
     }
 
     /// Whether `literal` (ASCII) is at `index`, exactly.

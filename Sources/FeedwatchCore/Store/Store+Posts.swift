@@ -146,9 +146,7 @@ extension Store {
         var updated = stored
         updated.fingerprint = PostFingerprint(snapshot, normalizer: normalizer, usingRaw: usesRaw)
         updated.normalizer = FetchedPost.key(normalizer, raw: usesRaw)
-        try db.run("UPDATE post SET hash = ?, field_hashes = ?, normalizer = ? WHERE site_id = ? AND type = ? AND post_id = ?",
-                   [updated.fingerprint.hash, SnapshotCoding.encode(updated.fingerprint.fieldHashes), updated.normalizer,
-                    key.siteID, key.type, key.id])
+        try saveFingerprint(updated.fingerprint, normalizer: updated.normalizer, of: key, in: db)
         return updated
     }
 
@@ -163,8 +161,15 @@ extension Store {
             UPDATE version SET content_ids = content_ids || ',' || ?
             WHERE site_id = ? AND type = ? AND post_id = ? AND number = ?
             """, [ids, key.siteID, key.type, key.id, version])
+        try saveFingerprint(post.fingerprint, normalizer: post.normalizerKey, of: key, in: db)
+    }
+
+    /// Replaces a post's stored hashes and the normalization they were made with.
+    private static func saveFingerprint(
+        _ fingerprint: PostFingerprint, normalizer: String?, of key: PostKey, in db: Database
+    ) throws {
         try db.run("UPDATE post SET hash = ?, field_hashes = ?, normalizer = ? WHERE site_id = ? AND type = ? AND post_id = ?",
-                   [post.fingerprint.hash, SnapshotCoding.encode(post.fingerprint.fieldHashes), post.normalizerKey,
+                   [fingerprint.hash, SnapshotCoding.encode(fingerprint.fieldHashes), normalizer,
                     key.siteID, key.type, key.id])
     }
 }
