@@ -5,19 +5,7 @@ import Testing
 /// request's own URL, the output of blocks that show other posts or site state — neutralized,
 /// while what the author wrote next to it still counts. The markup is as 6.1's render callbacks
 /// (`wp-includes/blocks/*.php`, `block-supports/duotone.php`, `media.php`) print it.
-@Suite struct DynamicBlockTests {
-    private let normalizer = ContentNormalizer(ignorePatterns: [])
-
-    private func normalized(_ html: String) -> String { normalizer.normalize(html, field: .content) }
-
-    private func expectSame(_ first: String, _ second: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(first != second, "the samples must differ raw", sourceLocation: sourceLocation)
-        #expect(normalized(first) == normalized(second), sourceLocation: sourceLocation)
-    }
-
-    private func expectDifferent(_ first: String, _ second: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(normalized(first) != normalized(second), sourceLocation: sourceLocation)
-    }
+@Suite struct DynamicBlockTests: MarkupExpectations {
 
     // MARK: - Counters of wp_unique_id() and static $instance
 

@@ -5,22 +5,7 @@ import Testing
 import TestSupport
 
 /// The built-in rules, one by one, on markup as WordPress core and plugins print it.
-@Suite struct DynamicMarkupTests {
-    private let normalizer = ContentNormalizer(ignorePatterns: [])
-
-    private func normalized(_ html: String) -> String { normalizer.normalize(html, field: .content) }
-
-    /// Two renderings of the same post normalize alike.
-    private func expectSame(_ first: String, _ second: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(first != second, "the samples must differ raw", sourceLocation: sourceLocation)
-        #expect(normalized(first) == normalized(second), sourceLocation: sourceLocation)
-    }
-
-    /// Two versions of a post that differ in substance stay different.
-    private func expectDifferent(_ first: String, _ second: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(normalized(first) != normalized(second), sourceLocation: sourceLocation)
-    }
-
+@Suite struct DynamicMarkupTests: MarkupExpectations {
     // MARK: - Comments
 
     @Test func cacheAndPluginCommentsAreDroppedButBlockDelimitersKept() {
