@@ -145,3 +145,52 @@ import TestSupport
         #expect(drain(&queue, at: now + .seconds(13 + 3600)) == ["a"], "queued again, once, after a backoff")
     }
 }
+
+@Suite struct DueQueueTests {
+    /// A queue kept the slow way, to check the heap against.
+    private struct Model {
+        var due: [String: (at: Int, sequence: Int)] = [:]
+        var sequence = 0
+
+        mutating func insert(_ name: String, at time: Int) {
+            sequence += 1
+            due[name] = (time, sequence)
+        }
+
+        mutating func popDue(at now: Int) -> String? {
+            guard let first = due.min(by: { ($0.value.at, $0.value.sequence) < ($1.value.at, $1.value.sequence) }),
+                  first.value.at <= now else { return nil }
+            due[first.key] = nil
+            return first.key
+        }
+    }
+
+    @Test func theHeapPopsWhatASortedListWouldUnderRandomInsertsMovesAndRemovals() {
+        let start = ContinuousClock.now
+        func instant(_ seconds: Int) -> ContinuousClock.Instant { start + .seconds(seconds) }
+        var generator = SeededGenerator(seed: 11)
+        var queue = DueQueue()
+        var model = Model()
+        var now = 0
+        for _ in 0..<20_000 {
+            let name = "site-\(generator.below(300))"
+            switch generator.below(10) {
+            case 0..<5:  // queued, or moved if it was
+                let time = now + generator.below(50)
+                queue.insert(name, at: instant(time))
+                model.insert(name, at: time)
+            case 5..<7:
+                #expect(queue.remove(name) == model.due.removeValue(forKey: name).map { instant($0.at) })
+            default:
+                now += generator.below(5)
+                #expect(queue.popDue(at: instant(now)) == model.popDue(at: now))
+            }
+            #expect(queue.count == model.due.count)
+            #expect(queue.nextDue == model.due.values.min { ($0.at, $0.sequence) < ($1.at, $1.sequence) }.map { instant($0.at) })
+        }
+        while let name = model.popDue(at: .max) {
+            #expect(queue.popDue(at: instant(now + 1000)) == name)
+        }
+        #expect(queue.nextDue == nil)
+    }
+}

@@ -5,21 +5,23 @@ public struct Configuration: Sendable, Equatable {
     public var sites: [SiteConfiguration]
     /// The `database` key, when the file sets one.
     public var databasePath: String?
-    /// `defaults.concurrency`: how many sites are synced at once, at most.
-    public var concurrency: Int
+    /// `defaults.concurrency`, when the file sets it: the most sites synced at once.
+    public var concurrencyLimit: Int?
     /// `notify[]`: channels besides the journal.
     public var notify: [NotifyChannel]
 
-    public static let defaultConcurrency = 16
-
     public init(source: String, sites: [SiteConfiguration], databasePath: String? = nil,
-                concurrency: Int = defaultConcurrency, notify: [NotifyChannel] = []) {
+                concurrencyLimit: Int? = nil, notify: [NotifyChannel] = []) {
         self.source = source
         self.sites = sites
         self.databasePath = databasePath
-        self.concurrency = concurrency
+        self.concurrencyLimit = concurrencyLimit
         self.notify = notify
     }
+
+    /// How many sites are synced at once: chosen from the enabled sites and their
+    /// intervals (`SyncConcurrency`), never more than `concurrencyLimit`.
+    public var concurrency: Int { SyncConcurrency.automatic(for: sites, limit: concurrencyLimit) }
 
     /// The database path when neither `--database` nor the file names one:
     /// `$STATE_DIRECTORY/feedwatch.db` under systemd, else `/var/lib/feedwatch/feedwatch.db`.

@@ -2,7 +2,8 @@
 /// than stopping at the first.
 public enum ConfigurationLoader {
     /// The largest configuration file read; anything bigger is surely a mistake.
-    static let maximumFileSize = 4 << 20
+    /// 100,000 sites with a few settings each take about 20 MiB.
+    static let maximumFileSize = 64 << 20
 
     public static func load(path: String) throws(ConfigurationError) -> Configuration {
         let bytes: [UInt8]

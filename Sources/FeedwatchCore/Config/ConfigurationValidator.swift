@@ -20,11 +20,11 @@ struct ConfigurationValidator {
         var defaults = SiteConfiguration(name: "", url: "")
         var sites: [SiteConfiguration] = []
         var databasePath: String?
-        var concurrency = Configuration.defaultConcurrency
+        var concurrencyLimit: Int?
         if let value = top["defaults"] {
             defaults = validateSite(value, at: "defaults", allowedKeys: Self.defaultsKeys, defaults: defaults) ?? defaults
             if case .object(let members) = value, let limit = members.first(where: { $0.key == "concurrency" })?.value {
-                concurrency = validateConcurrency(limit) ?? concurrency
+                concurrencyLimit = validateConcurrency(limit)
             }
         }
         if let value = top["database"] {
@@ -39,7 +39,7 @@ struct ConfigurationValidator {
             report("sites", "expected a list of sites, found \(other.kindDescription)")
         }
         let notify = top["notify"].map { validateNotify($0, siteNames: Set(sites.map(\.name))) } ?? []
-        return Configuration(source: source, sites: sites, databasePath: databasePath, concurrency: concurrency,
+        return Configuration(source: source, sites: sites, databasePath: databasePath, concurrencyLimit: concurrencyLimit,
                              notify: notify)
     }
 
@@ -227,8 +227,8 @@ struct ConfigurationValidator {
     }
 
     private mutating func validateConcurrency(_ value: JSONValue) -> Int? {
-        guard case .number(let text) = value, let limit = Int(text), (1...1024).contains(limit) else {
-            report("defaults.concurrency", "expected a whole number of sites from 1 to 1024, found \(render(value))")
+        guard case .number(let text) = value, let limit = Int(text), (1...SyncConcurrency.maximum).contains(limit) else {
+            report("defaults.concurrency", "expected a whole number of sites from 1 to \(SyncConcurrency.maximum), found \(render(value))")
             return nil
         }
         return limit

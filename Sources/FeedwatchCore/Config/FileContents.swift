@@ -20,9 +20,14 @@ enum FileContents {
             if count == 0 { return bytes }
             bytes.append(contentsOf: chunk[..<count])
             if bytes.count > limit {
-                throw FileReadError(message: "larger than \(limit >> 10) KiB; is this the right file?")
+                throw FileReadError(message: "larger than the \(Self.describe(limit)) feedwatch reads of such a file; is this the right file?")
             }
         }
+    }
+
+    /// `limit` in the largest whole unit: "4 KiB", "64 MiB".
+    static func describe(_ limit: Int) -> String {
+        limit >= 1 << 20 && limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit >> 10) KiB"
     }
 
     /// Whether users other than the owner may read the file (mode & 077).

@@ -5,7 +5,7 @@ public struct Poller: Sendable {
     private let syncers: [SiteSyncer]
     private let concurrency: Int
 
-    public init(syncers: [SiteSyncer], concurrency: Int = Configuration.defaultConcurrency) {
+    public init(syncers: [SiteSyncer], concurrency: Int = SyncConcurrency.minimum) {
         self.syncers = syncers
         self.concurrency = max(1, concurrency)
     }

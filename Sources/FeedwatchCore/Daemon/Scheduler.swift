@@ -24,7 +24,7 @@ public struct Scheduler: Sendable {
         /// Sites configured but disabled, synced only when a request names them.
         public var standby: [String: SiteSyncer]
 
-        public init(syncers: [SiteSyncer], concurrency: Int = Configuration.defaultConcurrency,
+        public init(syncers: [SiteSyncer], concurrency: Int = SyncConcurrency.minimum,
                     previous: [String: SiteStatus] = [:], standby: [SiteSyncer] = []) {
             self.syncers = syncers
             self.concurrency = max(1, concurrency)
@@ -52,7 +52,7 @@ public struct Scheduler: Sendable {
     }
 
     public init(
-        syncers: [SiteSyncer], concurrency: Int = Configuration.defaultConcurrency,
+        syncers: [SiteSyncer], concurrency: Int = SyncConcurrency.minimum,
         previous: [String: SiteStatus] = [:], heartbeat: Heartbeat? = nil, logger: Logger
     ) {
         self.init(Plan(syncers: syncers, concurrency: concurrency, previous: previous), heartbeat: heartbeat, logger: logger)

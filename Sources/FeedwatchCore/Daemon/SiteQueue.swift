@@ -112,28 +112,3 @@ struct SiteQueue {
         interval * Double.random(in: 0.95...1.05)
     }
 }
-
-/// Site names ordered by the time they are due.
-struct DueQueue {
-    private var entries: [(due: ContinuousClock.Instant, name: String)] = []
-
-    var nextDue: ContinuousClock.Instant? { entries.first?.due }
-
-    mutating func insert(_ name: String, at due: ContinuousClock.Instant) {
-        let position = entries.firstIndex { $0.due > due } ?? entries.endIndex
-        entries.insert((due, name), at: position)
-    }
-
-    mutating func popDue(at now: ContinuousClock.Instant) -> String? {
-        guard let first = entries.first, first.due <= now else { return nil }
-        entries.removeFirst()
-        return first.name
-    }
-
-    /// Takes a site out of the queue; returns when it was due.
-    @discardableResult
-    mutating func remove(_ name: String) -> ContinuousClock.Instant? {
-        guard let position = entries.firstIndex(where: { $0.name == name }) else { return nil }
-        return entries.remove(at: position).due
-    }
-}
