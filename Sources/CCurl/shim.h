@@ -2,6 +2,10 @@
 #define FEEDWATCH_CCURL_SHIM_H
 
 #include <curl/curl.h>
+// The event loop that drives libcurl's multi_socket API (CurlMultiLoop):
+// Swift's Glibc module has neither.
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 
 // curl_easy_setopt, curl_easy_getinfo and curl_multi_setopt are variadic, which
 // Swift cannot call. These typed wrappers give Swift one entry point per
@@ -52,5 +56,16 @@ static inline CURLcode feedwatch_easy_getinfo_pointer(CURL *h, CURLINFO i, void 
 static inline CURLMcode feedwatch_multi_setopt_long(CURLM *m, CURLMoption o, long v) {
     return curl_multi_setopt(m, o, v);
 }
+static inline CURLMcode feedwatch_multi_setopt_pointer(CURLM *m, CURLMoption o, void *v) {
+    return curl_multi_setopt(m, o, v);
+}
+static inline CURLMcode feedwatch_multi_setopt_socket_callback(CURLM *m, curl_socket_callback v) {
+    return curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, v);
+}
+static inline CURLMcode feedwatch_multi_setopt_timer_callback(CURLM *m, curl_multi_timer_callback v) {
+    return curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, v);
+}
+// CURL_SOCKET_TIMEOUT is a cast, which Swift does not import.
+static inline curl_socket_t feedwatch_curl_socket_timeout(void) { return CURL_SOCKET_TIMEOUT; }
 
 #endif

@@ -103,4 +103,45 @@ import TestSupport
         await client.shutdown()
         silent.close()
     }
+
+    /// The event loop (epoll and libcurl's multi_socket API) keeps every
+    /// transfer apart: many under way at once, each gets its own answer, and
+    /// one that hangs times out without holding up the rest.
+    @Test func manyTransfersAtOnceEachGetTheirOwnAnswer() async throws {
+        let server = try FakeWordPressServer()
+        let sites = (0..<40).map { server.addSite(uniqueSiteName("many-\($0)")) }
+        for (index, site) in sites.enumerated() { site.addGeneratedPosts(index % 5 + 1) }
+        let silent = try SilentListener()
+        let silentURL = "http://127.0.0.1:\(silent.port)/"
+        let urls = sites.map(\.url)
+        let client = try HTTPClient()
+        let totals = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+            group.addTask {
+                do {
+                    _ = try await client.get(HTTPRequest(url: silentURL, timeout: .seconds(1)))
+                    return (-1, "answered")
+                } catch {
+                    return (-1, (error as? HTTPError)?.kind == .timedOut ? nil : "\(error)")
+                }
+            }
+            for round in 0..<5 {
+                for (index, url) in urls.enumerated() {
+                    group.addTask {
+                        let response = try await client.get(HTTPRequest(url: url + "wp-json/wp/v2/posts?per_page=1&r=\(round)"))
+                        return (index, response.headers["x-wp-total"])
+                    }
+                }
+            }
+            var totals: [Int: [String?]] = [:]
+            for try await (index, total) in group { totals[index, default: []].append(total) }
+            return totals
+        }
+        #expect(totals[-1] == [nil], "the silent server timed out")
+        for index in sites.indices {
+            #expect(totals[index] == Array(repeating: String(index % 5 + 1), count: 5))
+        }
+        await client.shutdown()
+        silent.close()
+        server.stop()
+    }
 }

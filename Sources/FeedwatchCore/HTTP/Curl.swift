@@ -34,7 +34,7 @@ enum Curl {
     }
 
     /// The multi handle must have no easy handles left, and no other thread may
-    /// use it any more (not even for `wakeup`).
+    /// use it any more.
     static func multiCleanup(_ multi: Multi) throws(CurlError) {
         try check(curl_multi_cleanup(multi), "curl_multi_cleanup")
     }
@@ -47,21 +47,35 @@ enum Curl {
         try check(curl_multi_remove_handle(multi, easy), "curl_multi_remove_handle")
     }
 
-    /// Moves every transfer on as far as it goes without waiting.
-    static func perform(_ multi: Multi) throws(CurlError) {
+    /// libcurl's multi_socket API: `socket` is called with the sockets to watch
+    /// and for what, `timer` with when `socketAction(_:timeout)` is next due; both
+    /// get `context`, and are called only from within the multi handle's calls.
+    static func drive(_ multi: Multi, socket: curl_socket_callback, timer: curl_multi_timer_callback,
+                      context: UnsafeMutableRawPointer) throws(CurlError) {
+        try check(feedwatch_multi_setopt_socket_callback(multi, socket), "curl_multi_setopt(CURLMOPT_SOCKETFUNCTION)")
+        try check(feedwatch_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, context), "curl_multi_setopt(CURLMOPT_SOCKETDATA)")
+        try check(feedwatch_multi_setopt_timer_callback(multi, timer), "curl_multi_setopt(CURLMOPT_TIMERFUNCTION)")
+        try check(feedwatch_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, context), "curl_multi_setopt(CURLMOPT_TIMERDATA)")
+    }
+
+    /// How many idle connections the multi handle keeps for reuse.
+    static func keepIdleConnections(_ multi: Multi, atMost count: Int) throws(CurlError) {
+        try check(feedwatch_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, count), "curl_multi_setopt(CURLMOPT_MAXCONNECTS = \(count))")
+    }
+
+    /// The "socket" that `socketAction` takes when the timer is due.
+    static let timeoutSocket = feedwatch_curl_socket_timeout()
+
+    /// Moves on the transfers of `socket`, which is ready for `events`
+    /// (`CURL_CSELECT_IN`, …), or those whose timer is due (`timeoutSocket`, 0).
+    static func socketAction(_ multi: Multi, _ socket: curl_socket_t, events: Int32) throws(CurlError) {
         var running: Int32 = 0
-        try check(curl_multi_perform(multi, &running), "curl_multi_perform")
+        try check(curl_multi_socket_action(multi, socket, events, &running), "curl_multi_socket_action")
     }
 
-    /// Waits until a transfer can go on, `wakeup` is called, or `milliseconds` pass.
-    static func poll(_ multi: Multi, milliseconds: Int32) throws(CurlError) {
-        var ready: Int32 = 0
-        try check(curl_multi_poll(multi, nil, 0, milliseconds, &ready), "curl_multi_poll")
-    }
-
-    /// Ends a `poll` early; the one call libcurl allows from any thread.
-    static func wakeup(_ multi: Multi) throws(CurlError) {
-        try check(curl_multi_wakeup(multi), "curl_multi_wakeup")
+    /// Attaches `marker` to `socket`: the socket callback gets it back.
+    static func assign(_ multi: Multi, _ socket: curl_socket_t, _ marker: UnsafeMutableRawPointer?) throws(CurlError) {
+        try check(curl_multi_assign(multi, socket, marker), "curl_multi_assign")
     }
 
     /// The next transfer libcurl has finished, and how it ended; nil when none is left.

@@ -1,15 +1,16 @@
+import CCurl
 import Foundation
 import Locking
 
 /// Drives every transfer of one `HTTPClient` from a single thread with
-/// `curl_multi`, so no request ever blocks a thread of the cooperative pool and
-/// connections are reused across requests.
+/// libcurl's multi_socket API and epoll, so no request ever blocks a thread of
+/// the cooperative pool, connections are reused across requests, and the cost
+/// of a step is that of the sockets ready, not of every transfer under way.
 final class CurlMultiLoop: @unchecked Sendable {
-    // @unchecked Sendable: `active` is touched only by the loop thread, and so is
-    // `multi`, except for `Curl.wakeup` (which libcurl allows from any thread).
-    // Other threads call that only in `wake`, with `inbox` locked and `finished`
-    // false; the loop thread sets `finished` and cleans `multi` up under the same
-    // lock, so no wakeup can reach a freed multi handle.
+    // @unchecked Sendable: `active`, `multi`, `timerDue` and the watching side of
+    // `events` are touched only by the loop thread (libcurl calls the socket and
+    // timer callbacks from within the loop thread's own calls). Other threads
+    // only `events.wake()`, in `wake`, with `inbox` locked and `finished` false.
 
     private enum Command {
         case add(CurlTransfer)
@@ -23,23 +24,47 @@ final class CurlMultiLoop: @unchecked Sendable {
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    /// How long the loop waits in `curl_multi_poll` when nothing wakes it.
-    private static let pollTimeout: Int32 = 1000
+    /// How long the loop waits when neither a socket, libcurl's timer nor a
+    /// command wakes it.
+    private static let longestWait: Int32 = 1000
+    /// Idle connections kept for reuse. A sync's requests follow one another
+    /// within milliseconds, and a site's next sync comes minutes later, when its
+    /// server has long closed the connection (nginx after 75 s, Apache after 5).
+    /// libcurl's default keeps 4 per transfer under way, thousands at scale, and
+    /// each finished transfer scans them all for the oldest to close.
+    private static let idleConnections = 64
     /// How long the loop rests after libcurl refused `perform` or `poll`, so that a
     /// multi handle that keeps failing does not spin a core.
     private static let restAfterFailure: TimeInterval = 0.1
 
     private let multi: Curl.Multi
+    private let events: EventPoll
     private let inbox = Locked(Inbox())
     private var active: [Curl.Easy: CurlTransfer] = [:]
+    /// When libcurl wants `socketAction(timeoutSocket)` next (its timer callback).
+    private var timerDue: ContinuousClock.Instant?
 
     init() throws(HTTPError) {
+        do {
+            events = try EventPoll()
+        } catch {
+            throw HTTPError(kind: .other, url: "", detail: error.description)
+        }
         do throws(CurlError) {
             try Curl.initialize()
             multi = try Curl.multiInit()
         } catch {
             throw HTTPError(error, url: "")
         }
+        do throws(CurlError) {
+            try Curl.drive(multi, socket: Self.socketCallback, timer: Self.timerCallback,
+                           context: Unmanaged.passUnretained(self).toOpaque())
+            try Curl.keepIdleConnections(multi, atMost: Self.idleConnections)
+        } catch {
+            try? Curl.multiCleanup(multi)
+            throw HTTPError(error, url: "")
+        }
+        // The thread keeps `self`, and so the context above, alive until it ends.
         let thread = Thread { [self] in run() }
         thread.name = "feedwatch-http"
         thread.start()
@@ -80,15 +105,11 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
     }
 
-    /// Ends the loop thread's `poll` early. Takes the locked inbox, so that `multi`
-    /// cannot be cleaned up meanwhile.
+    /// Ends the loop thread's wait early. Takes the locked inbox, so that the
+    /// loop cannot be finishing meanwhile.
     private func wake(_ inbox: inout Inbox) {
         guard !inbox.finished else { return }
-        do {
-            try Curl.wakeup(multi)
-        } catch {
-            // Nothing is lost: the loop reads the inbox after `pollTimeout` anyway.
-        }
+        events.wake()
     }
 
     private func run() {
@@ -100,9 +121,16 @@ final class CurlMultiLoop: @unchecked Sendable {
             commands.forEach(apply)
             if stopping { break }
             do throws(CurlError) {
-                try Curl.perform(multi)
+                for ready in try waitForEvents() {
+                    let flags = (ready.readable ? CURL_CSELECT_IN : 0) | (ready.writable ? CURL_CSELECT_OUT : 0)
+                        | (ready.failed ? CURL_CSELECT_ERR : 0)
+                    try Curl.socketAction(multi, ready.socket, events: Int32(flags))
+                }
+                if let due = timerDue, due <= .now {
+                    timerDue = nil
+                    try Curl.socketAction(multi, Curl.timeoutSocket, events: 0)
+                }
                 collectFinished()
-                try Curl.poll(multi, milliseconds: Self.pollTimeout)
             } catch {
                 // libcurl refused the multi handle itself (out of memory, say): what it
                 // finished stands, the rest cannot be trusted to go on. Their callers
@@ -124,6 +152,54 @@ final class CurlMultiLoop: @unchecked Sendable {
             return inbox.stopWaiters
         }
         waiters.forEach { $0.resume() }
+    }
+
+    /// The sockets ready, after waiting no longer than libcurl's timer allows.
+    private func waitForEvents() throws(CurlError) -> [EventPoll.Readiness] {
+        var wait = Self.longestWait
+        if let due = timerDue {
+            let left = (due - .now).components
+            let milliseconds = left.seconds * 1000 + left.attoseconds / 1_000_000_000_000_000
+            wait = Int32(clamping: max(0, min(Int64(wait), milliseconds + (left.attoseconds > 0 ? 1 : 0))))
+        }
+        do {
+            return try events.wait(milliseconds: wait)
+        } catch {
+            // Only a bad descriptor or a fault: as bad as libcurl refusing the multi handle.
+            throw CurlError(call: error.description, code: .multi(CURLM_INTERNAL_ERROR))
+        }
+    }
+
+    /// libcurl's socket callback: watch `socket` for what `what` says, or no longer.
+    private static let socketCallback: curl_socket_callback = { _, socket, what, context, watched in
+        guard let context else { return -1 }
+        let loop = Unmanaged<CurlMultiLoop>.fromOpaque(context).takeUnretainedValue()
+        return loop.watch(socket, what: what, isNew: watched == nil) ? 0 : -1
+    }
+
+    /// libcurl's timer callback: `socketAction(timeoutSocket)` is due in
+    /// `milliseconds` (0: at once; -1: no longer).
+    private static let timerCallback: curl_multi_timer_callback = { _, milliseconds, context in
+        guard let context else { return -1 }
+        let loop = Unmanaged<CurlMultiLoop>.fromOpaque(context).takeUnretainedValue()
+        loop.timerDue = milliseconds < 0 ? nil : .now + .milliseconds(milliseconds)
+        return 0
+    }
+
+    /// Returns false, which fails the transfers of `socket`, when epoll refuses it.
+    private func watch(_ socket: curl_socket_t, what: Int32, isNew: Bool) -> Bool {
+        if what == CURL_POLL_REMOVE {
+            events.unwatch(socket)
+            return true
+        }
+        do {
+            try events.watch(socket, reading: what & CURL_POLL_IN != 0, writing: what & CURL_POLL_OUT != 0, isNew: isNew)
+            // Any non-nil marker: the callback's `watched` says the socket is in the set.
+            if isNew { try Curl.assign(multi, socket, UnsafeMutableRawPointer(bitPattern: 1)) }
+            return true
+        } catch {
+            return false
+        }
     }
 
     private func apply(_ command: Command) {
