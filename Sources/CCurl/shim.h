@@ -65,6 +65,9 @@ static inline CURLMcode feedwatch_multi_setopt_socket_callback(CURLM *m, curl_so
 static inline CURLMcode feedwatch_multi_setopt_timer_callback(CURLM *m, curl_multi_timer_callback v) {
     return curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, v);
 }
+static inline CURLSHcode feedwatch_share_setopt_lock_data(CURLSH *s, curl_lock_data d) {
+    return curl_share_setopt(s, CURLSHOPT_SHARE, d);
+}
 // CURL_SOCKET_TIMEOUT is a cast, which Swift does not import.
 static inline curl_socket_t feedwatch_curl_socket_timeout(void) { return CURL_SOCKET_TIMEOUT; }
 

@@ -108,6 +108,23 @@ import TestSupport
         #expect(lines.contains { $0 == "/etc/feedwatch.json: notify: expected a list of channels, found an object" })
     }
 
+    @Test func aCAFileIsTakenFromDefaultsOrTheSiteAndMustBeAReadablePEMFile() throws {
+        let directory = try TemporaryDirectory()
+        let ca = try directory.write("ca.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+        let notPEM = try directory.write("ca.der", "0\u{82}\u{01}")
+        let configuration = try ConfigurationLoader.parse(Array("""
+            {"defaults": {"caFile": "\(ca)"},
+             "sites": [{"url": "https://intra.example.org/"}, {"url": "https://b.example.org/", "caFile": "\(ca)"}]}
+            """.utf8), source: "test.json")
+        #expect(configuration.sites.map(\.caFile) == [ca, ca])
+        #expect(problems(#"{"sites": [{"url": "https://a.org/", "caFile": "ca.pem"}]}"#)
+            == [#"/etc/feedwatch.json: sites[0].caFile: expected the absolute path of a PEM file of CA certificates, found "ca.pem""#])
+        #expect(problems(#"{"sites": [{"url": "https://a.org/", "caFile": "/nonexistent/ca.pem"}]}"#)
+            == [#"/etc/feedwatch.json: sites[0].caFile: "/nonexistent/ca.pem": cannot read the file: No such file or directory"#])
+        #expect(problems(#"{"sites": [{"url": "https://a.org/", "caFile": "\#(notPEM)"}]}"#)
+            == [#"/etc/feedwatch.json: sites[0].caFile: "\#(notPEM)": holds no PEM certificate (-----BEGIN CERTIFICATE-----)"#])
+    }
+
     @Test func credentialsInTheURLAreRefused() {
         #expect(problems(#"{"sites": [{"url": "https://me:secret@a.org/"}]}"#).first?.contains("contains credentials") == true)
     }

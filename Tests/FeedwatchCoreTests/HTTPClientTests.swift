@@ -145,3 +145,76 @@ import TestSupport
         server.stop()
     }
 }
+
+@Suite struct TLSTests {
+    /// How `openssl s_server -www` says the session of the connection began.
+    private func sessionStart(_ response: HTTPResponse) -> String? {
+        let page = String(decoding: response.body, as: UTF8.self)
+        return page.split(separator: "\n").first { $0.hasPrefix("New, ") || $0.hasPrefix("Reused, ") }
+            .map { String($0.prefix { $0 != "," }) }
+    }
+
+    @Test func aSiteBehindAPrivateCAIsTrustedThroughItsCAFile() async throws {
+        let tls = try SelfSignedTLSServer()
+        defer { tls.stop() }
+        let client = try HTTPClient()
+        let url = "https://127.0.0.1:\(tls.port)/"
+        let response = try await client.get(HTTPRequest(url: url, caFile: tls.certificate))
+        #expect(response.status == 200)
+        #expect(sessionStart(response) == "New")
+        // The system's CAs do not know it: without the file the same server is refused.
+        do {
+            _ = try await client.get(HTTPRequest(url: url))
+            Issue.record("expected the certificate to be refused without the CA file")
+        } catch {
+            #expect(error.kind == .tlsFailed, "\(error)")
+        }
+        await client.shutdown()
+    }
+
+    @Test func aSecondRequestResumesTheTLSSessionOfTheFirst() async throws {
+        let tls = try SelfSignedTLSServer()
+        defer { tls.stop() }
+        let client = try HTTPClient()
+        let request = HTTPRequest(url: "https://127.0.0.1:\(tls.port)/", caFile: tls.certificate)
+        // s_server -www closes each connection after its answer: every request connects anew.
+        var starts: [String?] = []
+        for _ in 0..<3 { starts.append(sessionStart(try await client.get(request))) }
+        #expect(starts == ["New", "Reused", "Reused"])
+        await client.shutdown()
+    }
+
+    /// libcurl keeps 8 sessions per share handle: polled in turn, 20 sites on one
+    /// handle would each have lost their session before their next poll.
+    @Test func manyOriginsPolledInTurnEachResumeTheirOwnSession() async throws {
+        let tls = try SelfSignedTLSServer()
+        defer { tls.stop() }
+        let client = try HTTPClient()
+        let origins = (0..<20).map { _ in "https://\(uniqueSiteName("s").lowercased()).tls.localhost:\(tls.port)/" }
+        var rounds: [[String?]] = []
+        for _ in 0..<2 {
+            var starts: [String?] = []
+            for origin in origins {
+                starts.append(sessionStart(try await client.get(HTTPRequest(url: origin, caFile: tls.certificate))))
+            }
+            rounds.append(starts)
+        }
+        #expect(rounds[0] == Array(repeating: "New", count: origins.count))
+        #expect(rounds[1] == Array(repeating: "Reused", count: origins.count))
+        await client.shutdown()
+    }
+
+    @Test func anUnreadableCAFileIsNamedInTheError() async throws {
+        let tls = try SelfSignedTLSServer()
+        defer { tls.stop() }
+        let client = try HTTPClient()
+        do {
+            _ = try await client.get(HTTPRequest(url: "https://127.0.0.1:\(tls.port)/", caFile: "/nonexistent/ca.pem"))
+            Issue.record("expected the request to fail")
+        } catch {
+            #expect(error.kind == .tlsFailed, "\(error)")
+            #expect(error.description.contains("/nonexistent/ca.pem"), "\(error)")
+        }
+        await client.shutdown()
+    }
+}

@@ -57,6 +57,9 @@ public struct SiteConfiguration: Sendable, Equatable {
     public var enabled: Bool
     /// An application password, for sites that show drafts and private posts to it.
     public var auth: SiteAuthentication?
+    /// A PEM file of the certificate authorities to trust for this site instead
+    /// of the system's: an intranet site behind a private CA.
+    public var caFile: String?
 
     public static let defaultInterval = Duration.seconds(300)
     public static let minimumInterval = Duration.seconds(10)
@@ -68,7 +71,7 @@ public struct SiteConfiguration: Sendable, Equatable {
     public init(
         name: String, url: String, interval: Duration = defaultInterval, types: [String] = defaultTypes,
         timeout: Duration = defaultTimeout, reconcile: Duration = defaultReconcile, verify: Duration = defaultVerify,
-        ignore: [String] = [], enabled: Bool = true, auth: SiteAuthentication? = nil
+        ignore: [String] = [], enabled: Bool = true, auth: SiteAuthentication? = nil, caFile: String? = nil
     ) {
         self.name = name
         self.url = url
@@ -80,5 +83,6 @@ public struct SiteConfiguration: Sendable, Equatable {
         self.ignore = ignore
         self.enabled = enabled
         self.auth = auth
+        self.caFile = caFile
     }
 }

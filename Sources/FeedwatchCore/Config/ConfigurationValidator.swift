@@ -8,9 +8,14 @@ import Foundation
 /// recording a problem, with its JSON path, for everything wrong in it.
 struct ConfigurationValidator {
     private(set) var problems: [ConfigurationError.Problem] = []
+    /// What is wrong with each `caFile` read so far, nil when nothing.
+    private var caFileProblems: [String: String?] = [:]
+    /// Debian's whole bundle of public CAs is about 200 KiB.
+    private static let caFileLimit = 4 << 20
 
     static let topLevelKeys = ["defaults", "sites", "database", "notify"]
-    private static let sharedSiteKeys = ["interval", "types", "timeout", "reconcile", "verify", "auth", "ignore", "enabled"]
+    private static let sharedSiteKeys = ["interval", "types", "timeout", "reconcile", "verify", "auth", "ignore", "enabled",
+                                          "caFile"]
     private static let siteKeys = ["name", "url"] + sharedSiteKeys
     private static let defaultsKeys = sharedSiteKeys + ["concurrency"]
     private static let authKeys = ["username", "passwordFile", "credential"]
@@ -108,6 +113,7 @@ struct ConfigurationValidator {
         if let types = object["types"] { site.types = validateTypes(types, at: "\(path).types") ?? site.types }
         if let ignore = object["ignore"] { site.ignore = validateIgnore(ignore, at: "\(path).ignore") ?? site.ignore }
         if let auth = object["auth"] { site.auth = validateAuth(auth, at: "\(path).auth") }
+        if let caFile = object["caFile"] { site.caFile = validateCAFile(caFile, at: "\(path).caFile") }
         if let enabled = object["enabled"] {
             if case .bool(let flag) = enabled { site.enabled = flag } else {
                 report("\(path).enabled", "expected true or false, found \(enabled.kindDescription)")
@@ -262,6 +268,34 @@ struct ConfigurationValidator {
             }
         }
         return valid ? patterns : nil
+    }
+
+    /// An absolute path to a PEM file feedwatch can read now: a CA file that is
+    /// missing would fail every sync of its site, so `check` says so first.
+    /// Each file is read once, however many sites name it.
+    private mutating func validateCAFile(_ value: JSONValue, at path: String) -> String? {
+        guard case .string(let file) = value, file.hasPrefix("/") else {
+            report(path, "expected the absolute path of a PEM file of CA certificates, found \(render(value))")
+            return nil
+        }
+        let problem: String?
+        if let known = caFileProblems[file] {
+            problem = known
+        } else {
+            do {
+                let contents = try FileContents.read(file, limit: Self.caFileLimit)
+                problem = contents.firstRange(of: Array("-----BEGIN CERTIFICATE-----".utf8)) == nil
+                    ? "holds no PEM certificate (-----BEGIN CERTIFICATE-----)" : nil
+            } catch {
+                problem = "\(error)"
+            }
+            caFileProblems[file] = .some(problem)
+        }
+        if let problem {
+            report(path, "\(render(value)): \(problem)")
+            return nil
+        }
+        return file
     }
 
     private mutating func validateDatabase(_ value: JSONValue) -> String? {

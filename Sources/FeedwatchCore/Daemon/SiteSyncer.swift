@@ -69,7 +69,7 @@ public struct SiteSyncer: Sendable {
     private func syncCollections(of record: SiteRecord, full: Bool) async throws(SyncError) {
         // Checked before discovery, so the error is this, not whatever the network says.
         let credentials = try credentials()
-        let wordpress = WordPressClient(http: http, timeout: site.timeout, credentials: credentials)
+        let wordpress = WordPressClient(http: http, timeout: site.timeout, credentials: credentials, caFile: site.caFile)
         var root: RESTRoot
         if let known = record.restRoot {
             root = RESTRoot(known)

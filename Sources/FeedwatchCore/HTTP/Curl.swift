@@ -14,6 +14,7 @@ enum Curl {
     typealias Easy = UnsafeMutableRawPointer
     typealias Multi = UnsafeMutableRawPointer
     typealias HeaderList = UnsafeMutablePointer<curl_slist>
+    typealias Share = UnsafeMutableRawPointer
 
     // MARK: - Library
 
@@ -151,6 +152,34 @@ enum Curl {
         String(cString: curl_easy_strerror(code))
     }
 
+    // MARK: - Share handles
+
+    /// A share handle that keeps TLS sessions for the easy handles attached to
+    /// it. It has no lock callbacks: only one thread may use it and its handles.
+    static func sessionShareInit() throws(CurlError) -> Share {
+        guard let share = curl_share_init() else {
+            throw CurlError(call: "curl_share_init", code: .share(CURLSHE_NOMEM))
+        }
+        do {
+            try check(feedwatch_share_setopt_lock_data(share, CURL_LOCK_DATA_SSL_SESSION),
+                      "curl_share_setopt(CURLSHOPT_SHARE = CURL_LOCK_DATA_SSL_SESSION)")
+        } catch {
+            _ = curl_share_cleanup(share)
+            throw error
+        }
+        return share
+    }
+
+    /// No easy handle may still be attached.
+    static func shareCleanup(_ share: Share) throws(CurlError) {
+        try check(curl_share_cleanup(share), "curl_share_cleanup")
+    }
+
+    /// Attaches `easy` to `share`, or detaches it with `nil`; not while it is in a multi handle.
+    static func attach(_ easy: Easy, to share: Share?) throws(CurlError) {
+        try set(easy, CURLOPT_SHARE, pointer: share)
+    }
+
     // MARK: - Header lists
 
     /// Returns the list to keep; on failure `list` is unchanged and still the caller's to free.
@@ -174,6 +203,10 @@ enum Curl {
     private static func check(_ code: CURLMcode, _ call: @autoclosure () -> String) throws(CurlError) {
         // CURLM_CALL_MULTI_PERFORM (no longer returned since 7.20) means "call again", not failure.
         guard code == CURLM_OK || code == CURLM_CALL_MULTI_PERFORM else { throw CurlError(call: call(), code: .multi(code)) }
+    }
+
+    private static func check(_ code: CURLSHcode, _ call: @autoclosure () -> String) throws(CurlError) {
+        guard code == CURLSHE_OK else { throw CurlError(call: call(), code: .share(code)) }
     }
 
     /// `curl_easy_setopt(CURLOPT_MAXREDIRS = -2)`, the option named by libcurl itself.

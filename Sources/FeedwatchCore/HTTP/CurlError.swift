@@ -11,6 +11,8 @@ struct CurlError: Error, Sendable, Equatable, CustomStringConvertible {
         case easy(CURLcode)
         /// From a `curl_multi_*` call.
         case multi(CURLMcode)
+        /// From a `curl_share_*` call.
+        case share(CURLSHcode)
     }
 
     /// The call as an administrator would look it up, e.g. `curl_easy_setopt(CURLOPT_MAXREDIRS = -2)`.
@@ -28,6 +30,7 @@ struct CurlError: Error, Sendable, Equatable, CustomStringConvertible {
         switch code {
         case .easy(let code): "\(String(cString: curl_easy_strerror(code))) (CURLcode \(code.rawValue))"
         case .multi(let code): "\(String(cString: curl_multi_strerror(code))) (CURLMcode \(code.rawValue))"
+        case .share(let code): "\(String(cString: curl_share_strerror(code))) (CURLSHcode \(code.rawValue))"
         }
     }
 

@@ -36,11 +36,15 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// How long the loop rests after libcurl refused `perform` or `poll`, so that a
     /// multi handle that keeps failing does not spin a core.
     private static let restAfterFailure: TimeInterval = 0.1
+    /// The origins whose TLS sessions are kept apart (`TLSSessionCache`): room
+    /// for 100,000 https sites and as many more.
+    static let tlsOrigins = 200_000
 
     private let multi: Curl.Multi
     private let events: EventPoll
     private let inbox = Locked(Inbox())
     private var active: [Curl.Easy: CurlTransfer] = [:]
+    private let sessions = TLSSessionCache(originLimit: CurlMultiLoop.tlsOrigins)
     /// When libcurl wants `socketAction(timeoutSocket)` next (its timer callback).
     private var timerDue: ContinuousClock.Instant?
 
@@ -210,7 +214,13 @@ final class CurlMultiLoop: @unchecked Sendable {
                 return
             }
             do throws(CurlError) {
-                try Curl.add(transfer.handle, to: multi)
+                try sessions.attach(transfer)
+                do {
+                    try Curl.add(transfer.handle, to: multi)
+                } catch {
+                    sessions.detach(transfer)
+                    throw error
+                }
                 active[transfer.handle] = transfer
             } catch {
                 // Not under way, so not in `active`: its caller hears at once.
@@ -247,6 +257,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             // here. The transfer's result stands; curl_easy_cleanup detaches it anyway.
             assertionFailure("\(error)")
         }
+        sessions.detach(transfer)
     }
 
     private static func shuttingDown(_ transfer: CurlTransfer) -> HTTPError {

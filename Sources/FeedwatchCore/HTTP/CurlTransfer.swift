@@ -88,6 +88,7 @@ final class CurlTransfer: @unchecked Sendable {
         }
         try Curl.set(handle, CURLOPT_SSL_VERIFYPEER, long: 1)
         try Curl.set(handle, CURLOPT_SSL_VERIFYHOST, long: 2)
+        if let caFile = request.caFile { try Curl.set(handle, CURLOPT_CAINFO, string: caFile) }
         try Curl.set(handle, CURLOPT_TCP_KEEPALIVE, long: 1)
         try Curl.set(handle, CURLOPT_TIMEOUT_MS, long: Self.milliseconds(request.timeout))
         try Curl.set(handle, CURLOPT_CONNECTTIMEOUT_MS, long: Self.milliseconds(request.connectTimeout))
@@ -216,7 +217,10 @@ final class CurlTransfer: @unchecked Sendable {
         case CURLE_OPERATION_TIMEDOUT:
             kind = .timedOut
             message = "no complete answer within \(Self.milliseconds(request.timeout) / 1000)s: \(detail)"
-        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_CACERT_BADFILE:
+            kind = .tlsFailed
+            message = "cannot use the CA file \(request.caFile ?? "of the system") to verify the server: \(detail)"
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CERTPROBLEM:
             kind = .tlsFailed
             message = "TLS failed, the certificate was not accepted (feedwatch always verifies certificates): \(detail)"
         case CURLE_TOO_MANY_REDIRECTS:

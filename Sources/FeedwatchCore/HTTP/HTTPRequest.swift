@@ -22,6 +22,9 @@ public struct HTTPRequest: Sendable {
     public var maximumRedirects: Int
     /// Sent as HTTP Basic authentication; redirects are then followed only to https.
     public var credentials: HTTPCredentials?
+    /// A PEM file of the certificates to trust instead of the system's: a site
+    /// behind a private certificate authority. Certificates are verified all the same.
+    public var caFile: String?
 
     public static let defaultMaximumBodySize = 32 << 20
 
@@ -29,7 +32,7 @@ public struct HTTPRequest: Sendable {
         url: String, method: String = "GET", headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
         timeout: Duration = .seconds(30),
         connectTimeout: Duration = .seconds(10), maximumBodySize: Int = defaultMaximumBodySize, maximumRedirects: Int = 5,
-        credentials: HTTPCredentials? = nil
+        credentials: HTTPCredentials? = nil, caFile: String? = nil
     ) {
         self.url = url
         self.method = method
@@ -40,6 +43,7 @@ public struct HTTPRequest: Sendable {
         self.maximumBodySize = maximumBodySize
         self.maximumRedirects = maximumRedirects
         self.credentials = credentials
+        self.caFile = caFile
     }
 
     /// Whether this is a plain GET, the only request that follows redirects.

@@ -14,11 +14,14 @@ public struct WordPressClient: Sendable {
     private let timeout: Duration
     /// An application password, sent with REST requests to the site's own origin only.
     private let credentials: SiteCredentials?
+    /// The site's `caFile`: its private certificate authority.
+    private let caFile: String?
 
-    public init(http: HTTPClient, timeout: Duration, credentials: SiteCredentials? = nil) {
+    public init(http: HTTPClient, timeout: Duration, credentials: SiteCredentials? = nil, caFile: String? = nil) {
         self.http = http
         self.timeout = timeout
         self.credentials = credentials
+        self.caFile = caFile
     }
 
     /// Whether requests carry an application password, and so see hidden posts.
@@ -140,7 +143,7 @@ public struct WordPressClient: Sendable {
         let response: HTTPResponse
         do {
             response = try await http.get(HTTPRequest(url: url, headers: [("Accept", "application/json")] + headers,
-                                                      timeout: timeout, credentials: credentials?.credentials))
+                                                      timeout: timeout, credentials: credentials?.credentials, caFile: caFile))
         } catch {
             throw .transport(error)
         }
