@@ -40,7 +40,7 @@ REAL_WORDPRESS_PACKAGES := wordpress mariadb-server php-fpm nginx
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps deb-deps real-wordpress-deps install-packages build test-real-wordpress release man install uninstall deb test-deb test-system test test-asan test-tsan journal benchmark history-benchmark fuzz-build fuzz clean
+.PHONY: all deps test-deps deb-deps real-wordpress-deps install-packages build test-real-wordpress release man install uninstall deb test-deb test-system test test-asan test-tsan journal benchmark scale-benchmark history-benchmark fuzz-build fuzz clean
 
 all: build
 
@@ -213,6 +213,18 @@ benchmark: deps
 	swift build -c release --product fake-farm
 	swift build -c release --product sync-benchmark
 	.build/release/sync-benchmark $(SITES) $(POSTS)
+
+# The scale benchmark: nginx (Debian's package) serving SITES WordPress-shaped
+# sites on loopback, and the release daemon through its first cycle and one
+# quiet interval, over http and then https with a test CA as each site's
+# caFile; prints the figures of docs/benchmarks.md. SCALE_SCHEMES=http runs one.
+SCALE_SCHEMES ?= http,https
+SCALE_INTERVAL ?= 300
+scale-benchmark: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="nginx openssl" NO_SERVICES=1
+	swift build -c release --product feedwatch
+	swift build -c release --product scale-benchmark
+	.build/release/scale-benchmark $(SITES) $(SCALE_SCHEMES) $(SCALE_INTERVAL)
 
 # The history benchmark: storing posts of the fixture's size, revisions, and
 # `history`/`diff` on a post with many versions; prints the figures of docs/benchmarks.md.

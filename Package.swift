@@ -74,6 +74,11 @@ let package = Package(
             dependencies: ["FeedwatchCore", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/HistoryBenchmark"
         ),
+        .executableTarget(
+            name: "scale-benchmark",
+            dependencies: ["TestSupport", "Locking", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/ScaleBenchmark"
+        ),
         .target(
             name: "TestSupport",
             path: "Tests/TestSupport"

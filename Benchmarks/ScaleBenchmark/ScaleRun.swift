@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+import TestSupport
+
+/// One pass of the benchmark: the release `feedwatch run` against every site of
+/// the farm over one scheme, through its first cycle (every site baselined,
+/// every event written to the journal) and then one quiet interval, with the
+/// figures of docs/benchmarks.md printed as it goes.
+struct ScaleRun {
+    let feedwatch: String
+    let farm: NginxFarm
+    let sites: Int
+    let https: Bool
+    let interval: Int
+    let directory: String
+    let interruption: Interruption
+
+    /// The unit's `WatchdogSec=`.
+    static let watchdogSeconds = 60
+    /// How long the first cycle may take before the benchmark gives up.
+    static let firstCycleLimit: Duration = .seconds(3600)
+
+    private var scheme: String { https ? "https" : "http" }
+    private var configPath: String { "\(directory)/feedwatch.json" }
+    private var databasePath: String { "\(directory)/feedwatch.db" }
+
+    func run() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try writeConfiguration()
+        say("\(sites) sites over \(scheme), interval \(interval) s")
+
+        let checkStart = ContinuousClock.now
+        let (status, output) = try ChildProcess.run(feedwatch, ["check", "--config", configPath])
+        guard status == 0 else { throw BenchmarkError("feedwatch check exited \(status): \(output.prefix(2000))") }
+        say("config: \(seconds(ContinuousClock.now - checkStart)) s to validate (feedwatch check)")
+
+        let notify = try NotifyListener(path: "\(directory)/notify.sock")
+        defer { notify.stop() }
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOTIFY_SOCKET"] = notify.path
+        environment["WATCHDOG_USEC"] = String(Self.watchdogSeconds * 1_000_000)
+        let started = ContinuousClock.now
+        let daemon = try ChildProcess(feedwatch, ["run", "--config", configPath, "--database", databasePath],
+                                      environment: environment, errors: "\(directory)/daemon.stderr")
+        defer {
+            let status = daemon.stop(grace: 30)
+            say("daemon stopped, exit status \(status)")
+        }
+        let ready = try waitForReady(notify, daemon: daemon, since: started)
+        say("daemon: READY=1 after \(seconds(ready - started)) s")
+
+        let progress = try SyncProgress(databasePath: databasePath)
+        let baselined = try waitForFirstCycle(progress, daemon: daemon, since: started)
+        say("first cycle: every site baselined and its event in the journal after \(seconds(baselined - started)) s"
+            + " (\(Int(Double(sites) / max((baselined - started) / .seconds(1), 0.001))) sites/s)")
+
+        let quietStart = Date()
+        let cpuBefore = ProcessUsage.cpuSeconds(daemon.pid), farmBefore = farm.cpuSeconds
+        let until = ContinuousClock.now + .seconds(interval)
+        var lastReport = ContinuousClock.now
+        while ContinuousClock.now < until {
+            try interruption.sleep(seconds: min(1, max(0, (until - ContinuousClock.now) / .seconds(1))))
+            guard daemon.isRunning else { throw BenchmarkError("the daemon ended during the quiet cycle: \(stderrTail)") }
+            if ContinuousClock.now - lastReport >= .seconds(60) {
+                say("  quiet cycle: \(try progress.synced(since: quietStart)) sites synced so far")
+                lastReport = .now
+            }
+        }
+        let cpu = ProcessUsage.cpuSeconds(daemon.pid) - cpuBefore, farmCPU = farm.cpuSeconds - farmBefore
+        let synced = try progress.synced(since: quietStart)
+        // The scheduler spreads each site's next sync over its interval ±5%, so
+        // that sites configured alike drift apart: a site may come up to 5% late.
+        try interruption.sleep(seconds: Double(interval) * 0.05 + 2)
+        let syncedWithJitter = try progress.synced(since: quietStart)
+        let failing = try progress.failing(since: quietStart)
+        let memory = ProcessUsage.memory(daemon.pid)
+        say("quiet cycle: \(synced) of \(sites) sites synced within \(interval) s, \(syncedWithJitter) within "
+            + "\(interval) s + 5% + 2 s; \(failing) failing")
+        say("quiet cycle CPU over \(interval) s: feedwatch \(format(cpu, 2)) s, "
+            + "\(format(cpu * 1000 / Double(sites), 3)) ms per site; nginx \(format(farmCPU, 2)) s")
+        say("watchdog: longest gap between WATCHDOG=1 \(seconds(notify.current.longestWatchdogGap)) s "
+            + "(WatchdogSec=\(Self.watchdogSeconds))")
+        say("memory: \(format(memory.rss, 1)) MB RSS at the end, \(format(memory.peak, 1)) MB peak")
+        say("database: \(format(databaseMegabytes, 1)) MB (\(Int(databaseMegabytes * 1_048_576 / Double(sites))) bytes per site)")
+        say("status: \(notify.current.status)")
+    }
+
+    private func writeConfiguration() throws {
+        var text = "{\n  \"defaults\": {\"interval\": \(interval)"
+        if https { text += ", \"caFile\": \"\(farm.caFile)\"" }
+        text += "},\n  \"database\": \"\(databasePath)\",\n  \"sites\": [\n"
+        for index in 0..<sites {
+            text += "    {\"name\": \"scale-\(scheme)-\(index)\", \"url\": \"\(farm.url(site: index, https: https))\"}"
+            text += index == sites - 1 ? "\n" : ",\n"
+        }
+        text += "  ]\n}\n"
+        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    private func waitForReady(_ notify: NotifyListener, daemon: ChildProcess,
+                              since started: ContinuousClock.Instant) throws -> ContinuousClock.Instant {
+        while ContinuousClock.now - started < .seconds(300) {
+            if let ready = notify.current.ready { return ready }
+            guard daemon.isRunning else { throw BenchmarkError("the daemon ended before READY=1: \(stderrTail)") }
+            try interruption.sleep(seconds: 0.05)
+        }
+        throw BenchmarkError("no READY=1 within 300 s")
+    }
+
+    private func waitForFirstCycle(_ progress: SyncProgress, daemon: ChildProcess,
+                                   since started: ContinuousClock.Instant) throws -> ContinuousClock.Instant {
+        var lastReport = ContinuousClock.now
+        while ContinuousClock.now - started < Self.firstCycleLimit {
+            let state = try progress.firstCycle()
+            if state.baselined == sites, state.unreported == 0 { return .now }
+            guard daemon.isRunning else { throw BenchmarkError("the daemon ended during the first cycle: \(stderrTail)") }
+            if ContinuousClock.now - lastReport >= .seconds(30) {
+                say("  first cycle: \(state.baselined) baselined, \(state.failing) failing, "
+                    + "\(state.unreported) events waiting for the journal")
+                lastReport = .now
+            }
+            try interruption.sleep(seconds: 1)
+        }
+        throw BenchmarkError("the first cycle did not end within \(Self.firstCycleLimit)")
+    }
+
+    private var databaseMegabytes: Double {
+        ["", "-wal"].reduce(0) { total, suffix in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: databasePath + suffix)
+            return total + Double(attributes?[.size] as? Int ?? 0) / 1_048_576
+        }
+    }
+
+    private var stderrTail: String {
+        String(((try? String(contentsOfFile: "\(directory)/daemon.stderr", encoding: .utf8)) ?? "").suffix(2000))
+    }
+
+    private func say(_ line: String) { printLine("[\(scheme)] \(line)") }
+}
+
+func seconds(_ duration: Duration) -> String { format(duration / .seconds(1), 2) }
+
+func format(_ value: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", value) }
+
+/// One line to standard output at once, not when a buffer fills: the runs are long.
+func printLine(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
