@@ -75,7 +75,7 @@ struct PollCommand: AsyncParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         try await engine.store.recordWriter(command: "poll")
         await engine.reporter.flushLoggingErrors()
-        let poller = Poller(syncers: selected.map(engine.syncer), concurrency: engine.configuration.concurrency)
+        let poller = Poller(syncers: selected.map(engine.syncer), concurrency: engine.concurrency)
         let outcomes = await poller.poll(full: full)
         await engine.dispatcher().deliverDue()
         return (outcomes, await engine.reporter.eventsWaitingForJournal)

@@ -112,3 +112,24 @@ import TestSupport
                 "the status line follows the sites' state: \(messages)")
     }
 }
+
+@Suite struct OpenFileLimitTests {
+    /// systemd starts services with 1,024 open files allowed (under a far higher
+    /// hard limit): too few for a thousand syncs at once.
+    @Test func runRaisesItsOpenFileLimitToTheHardLimit() throws {
+        let scratch = try TemporaryDirectory()
+        let config = try scratch.write("feedwatch.json", #"{"sites": [{"name": "\#(uniqueSiteName("nofile"))", "url": "http://127.0.0.1:9/"}]}"#)
+        let notify = try NotifySocket(path: scratch.file("notify.sock"))
+        defer { notify.close() }
+        let daemon = try Binary.Running(
+            ["--nofile=512:8192", "--", Binary.url.path, "run", "--config", config, "--database", scratch.file("feedwatch.db")],
+            environment: ["NOTIFY_SOCKET": notify.path], executable: URL(fileURLWithPath: "/usr/bin/prlimit"))
+        #expect(notify.receive(until: { $0.contains("READY=1") }, timeout: 20).contains { $0.contains("READY=1") })
+        let limits = try String(contentsOfFile: "/proc/\(daemon.process.pid)/limits", encoding: .utf8)
+        let openFiles = limits.split(separator: "\n").first { $0.hasPrefix("Max open files") }
+            .map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) } ?? []
+        #expect(openFiles.dropFirst(3).prefix(2) == ["8192", "8192"], "\(openFiles)")
+        daemon.process.send(SIGTERM)
+        #expect(daemon.wait(timeout: 10).status == 0)
+    }
+}

@@ -10,6 +10,8 @@ public struct Engine: Sendable {
     private let databasePath: String?
     private let environment: [String: String]
     private let logger: Logger
+    /// The open-file limit, raised as far as the system allows (`OpenFileLimit`).
+    private let openFiles: Int
 
     /// - Parameter databasePath: `--database`, which wins over the file's `database`.
     public init(configuration: Configuration, databasePath: String?, environment: [String: String], logger: Logger)
@@ -20,6 +22,7 @@ public struct Engine: Sendable {
         self.databasePath = databasePath
         self.environment = environment
         self.logger = logger
+        openFiles = OpenFileLimit.raise()
         do {
             store = try Store(path: path)
         } catch {
@@ -33,6 +36,21 @@ public struct Engine: Sendable {
         store.route(to: configuration.notify)
         reporter = EventReporter(store: store, journal: JournalWriter.detect(environment: environment), logger: logger)
         warnAboutExposedPasswords()
+        warnAboutOpenFileLimit()
+    }
+
+    /// How many sites are synced at once: the configuration's choice, within
+    /// what the open-file limit leaves room for.
+    public var concurrency: Int {
+        min(configuration.concurrency, OpenFileLimit.concurrency(allowedBy: openFiles))
+    }
+
+    private func warnAboutOpenFileLimit() {
+        guard concurrency < configuration.concurrency else { return }
+        logger.warning("""
+            feedwatch may open only \(openFiles) files (RLIMIT_NOFILE), so it syncs \(concurrency) sites at once, \
+            not \(configuration.concurrency); raise the limit (LimitNOFILE= in the unit) to sync every site in time
+            """)
     }
 
     private static func databasePath(option: String?, _ configuration: Configuration,
@@ -47,6 +65,7 @@ public struct Engine: Sendable {
         var engine = self
         engine.configuration = configuration
         engine.warnAboutExposedPasswords()
+        engine.warnAboutOpenFileLimit()
         let path = Self.databasePath(option: databasePath, configuration, environment: environment)
         if path != store.path {
             logger.warning("the database is now \(path), but \(store.path) stays in use until feedwatch restarts")
@@ -56,7 +75,7 @@ public struct Engine: Sendable {
 
     /// What the scheduler runs: the enabled sites.
     public func schedulerPlan(previous: [SiteStatus]) -> Scheduler.Plan {
-        Scheduler.Plan(syncers: configuration.sites.filter(\.enabled).map(syncer), concurrency: configuration.concurrency,
+        Scheduler.Plan(syncers: configuration.sites.filter(\.enabled).map(syncer), concurrency: concurrency,
                        previous: Dictionary(previous.map { ($0.name, $0) }) { first, _ in first },
                        standby: configuration.sites.filter { !$0.enabled }.map(syncer))
     }
