@@ -25,7 +25,7 @@ public final class SelfSignedTLSServer {
         process = try ChildProcess("/usr/bin/openssl", ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate,
                                                         "-key", key, "-www", "-quiet"])
         // Bounded wait until the port accepts connections.
-        for _ in 0..<100 where !Self.accepts(port: port) {
+        for _ in 0..<100 where !LoopbackPort.accepts(port) {
             Thread.sleep(forTimeInterval: 0.05)
         }
     }
@@ -35,18 +35,4 @@ public final class SelfSignedTLSServer {
     }
 
     deinit { stop() }
-
-    private static func accepts(port: Int) -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import TestSupport
 
 /// A farm of WordPress-shaped sites served by one nginx (Debian's package) on
 /// 127.0.0.1, over http and https, cheap enough that the machine's CPU goes
@@ -13,44 +12,51 @@ import TestSupport
 /// `X-WP-Total: 0` to a `modified_after` question, as WordPress answers when
 /// nothing changed; and WordPress's `rest_post_invalid_page_number` error past
 /// the last page.
-final class NginxFarm {
-    let httpPort: Int
-    let httpsPort: Int
+public final class NginxFarm {
+    public let httpPort: Int
+    public let httpsPort: Int
     /// The farm's test CA, for the sites' `caFile`.
-    let caFile: String
+    public let caFile: String
     private let directory: String
     private var process: ChildProcess?
 
-    init(directory: String) throws {
+    /// Why the farm did not start.
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// Starts nginx with its files (configuration, certificates, logs) in `directory`.
+    public init(directory: String) throws {
         self.directory = directory
-        httpPort = try FreePort.loopback()
-        httpsPort = try FreePort.loopback()
+        httpPort = try LoopbackPort.free()
+        httpsPort = try LoopbackPort.free()
         caFile = "\(directory)/ca.pem"
         try makeCertificates()
         try config.write(toFile: "\(directory)/nginx.conf", atomically: true, encoding: .utf8)
         process = try ChildProcess("/usr/sbin/nginx", ["-c", "\(directory)/nginx.conf", "-p", directory],
                                    errors: "\(directory)/nginx.stderr")
-        for _ in 0..<100 where !(FreePort.accepts(httpPort) && FreePort.accepts(httpsPort)) {
+        for _ in 0..<100 where !(LoopbackPort.accepts(httpPort) && LoopbackPort.accepts(httpsPort)) {
             Thread.sleep(forTimeInterval: 0.05)
         }
-        guard FreePort.accepts(httpPort), FreePort.accepts(httpsPort) else {
+        guard LoopbackPort.accepts(httpPort), LoopbackPort.accepts(httpsPort) else {
             let log = (try? String(contentsOfFile: "\(directory)/error.log", encoding: .utf8)) ?? ""
             stop()
-            throw BenchmarkError("nginx did not start: \(log)")
+            throw NginxFarm.StartError("nginx did not start: \(log)")
         }
     }
 
-    func url(site index: Int, https: Bool) -> String {
+    public func url(site index: Int, https: Bool) -> String {
         https ? "https://s\(index).farm.localhost:\(httpsPort)/" : "http://s\(index).farm.localhost:\(httpPort)/"
     }
 
     /// The nginx processes' CPU seconds so far (master and worker).
-    var cpuSeconds: Double {
+    public var cpuSeconds: Double {
         guard let pid = process?.pid else { return 0 }
         return ProcessUsage.cpuSecondsOfGroup(pid)
     }
 
-    func stop() {
+    public func stop() {
         _ = process?.stop()
         process = nil
     }
@@ -74,7 +80,7 @@ final class NginxFarm {
 
     private func run(_ path: String, _ arguments: [String]) throws {
         let (status, output) = try ChildProcess.run(path, arguments, mergeErrors: true)
-        guard status == 0 else { throw BenchmarkError("\(path) \(arguments.joined(separator: " ")): \(output)") }
+        guard status == 0 else { throw NginxFarm.StartError("\(path) \(arguments.joined(separator: " ")): \(output)") }
     }
 
     private var config: String {

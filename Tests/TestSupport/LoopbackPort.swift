@@ -1,11 +1,11 @@
 import Foundation
 
 /// Loopback TCP ports: one nothing listens on, and whether one accepts.
-enum FreePort {
+public enum LoopbackPort {
     /// A port the kernel picked for a socket bound to 127.0.0.1:0, closed again for nginx to take.
-    static func loopback() throws -> Int {
+    public static func free() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw BenchmarkError("socket(): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw NginxFarm.StartError("socket(): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         var address = loopbackAddress(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -14,11 +14,11 @@ enum FreePort {
                 bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
             }
         }
-        guard bound else { throw BenchmarkError("cannot bind 127.0.0.1:0: \(String(cString: strerror(errno)))") }
+        guard bound else { throw NginxFarm.StartError("cannot bind 127.0.0.1:0: \(String(cString: strerror(errno)))") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func accepts(_ port: Int) -> Bool {
+    public static func accepts(_ port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = loopbackAddress(port: port)
@@ -36,9 +36,4 @@ enum FreePort {
         address.sin_port = UInt16(port).bigEndian
         return address
     }
-}
-
-struct BenchmarkError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
