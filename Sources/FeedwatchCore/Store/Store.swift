@@ -54,6 +54,7 @@ public final class Store: Sendable {
                 try Self.checkSchema(of: pool)
             } else {
                 try StoreSchema.migrator.migrate(pool)
+                try ContentV7.compressPlainRows(in: pool)
             }
         } catch {
             throw StoreError(path: path, operation: "opening the database", error: error)
