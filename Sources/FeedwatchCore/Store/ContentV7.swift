@@ -31,8 +31,8 @@ enum ContentV7 {
         while try writer.write({ db in try compressBatch(batchBytes: batchBytes, in: db) }) {}
     }
 
-    /// One batch; `false` once the pass is done.
-    private static func compressBatch(batchBytes: Int, in db: Database) throws -> Bool {
+    /// One batch, in `db`'s transaction; `false` once the pass is done.
+    static func compressBatch(batchBytes: Int, in db: Database) throws -> Bool {
         guard let from = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?",
                                             arguments: [mark])
         else { return false }
