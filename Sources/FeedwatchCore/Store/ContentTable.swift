@@ -17,6 +17,7 @@ struct ContentTable {
     /// Whether new rows are written as schema v7 writes them (`ContentText`),
     /// or plain, as the v3 migration wrote them before `plain_size` existed.
     private let compresses: Bool
+    private var compressor: Zlib.Compressor?
 
     /// - Parameter compresses: `false` only for the v3 migration (`VersionsV3`),
     ///   whose rows the v7 pass compresses later.
@@ -44,9 +45,9 @@ struct ContentTable {
         return id
     }
 
-    private func insert(_ text: String, hash: Data, in db: Database) throws {
+    private mutating func insert(_ text: String, hash: Data, in db: Database) throws {
         guard compresses else { return try db.run("INSERT INTO content (hash, text) VALUES (?, ?)", [hash, text]) }
-        let stored = try ContentText.encode(text)
+        let stored = try ContentText.encode(text, with: &compressor)
         try db.run("INSERT INTO content (hash, text, plain_size) VALUES (?, ?, ?)", [hash, stored.text, stored.plainSize])
     }
 

@@ -22,12 +22,22 @@ enum ContentText {
 
     /// The `text` and `plain_size` values that store `text`: plain when it
     /// is short or deflate does not make it smaller.
-    static func encode(_ text: String) throws(ZlibError) -> (text: DatabaseValue, plainSize: Int?) {
+    /// - Parameter compressor: made at `level`, and made only when a text is long.
+    static func encode(
+        _ text: String, with compressor: inout Zlib.Compressor?
+    ) throws(ZlibError) -> (text: DatabaseValue, plainSize: Int?) {
         var plain = text
         let size = plain.utf8.count
         guard size > plainUpTo else { return (text.databaseValue, nil) }
+        let deflater: Zlib.Compressor
+        if let existing = compressor {
+            deflater = existing
+        } else {
+            deflater = try Zlib.Compressor(level: level)
+            compressor = deflater
+        }
         let compressed = try plain.withUTF8 { bytes in
-            Result { () throws(ZlibError) in try Zlib.compress(bytes, level: level) }
+            Result { () throws(ZlibError) in try deflater.compress(bytes) }
         }.get()
         guard compressed.count < size else { return (text.databaseValue, nil) }
         return (Data(compressed).databaseValue, size)

@@ -41,8 +41,9 @@ enum ContentV7 {
             try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [mark])
             return false
         }
+        var compressor: Zlib.Compressor?
         for (id, text) in batch {
-            let stored = try ContentText.encode(text)
+            let stored = try ContentText.encode(text, with: &compressor)
             guard let size = stored.plainSize else { continue }
             try db.execute(sql: "UPDATE content SET text = ?, plain_size = ? WHERE id = ?", arguments: [stored.text, size, id])
         }

@@ -1,6 +1,6 @@
 import CZlib
 
-/// zlib's one-shot calls, each result code checked: the only file that calls zlib.
+/// zlib's calls, each result code checked: the only file that calls zlib.
 ///
 /// The store keeps compressed texts in the zlib format (RFC 1950), not raw
 /// deflate (RFC 1951): its 2-byte header and Adler-32 checksum cost 6 bytes a
@@ -12,19 +12,6 @@ enum Zlib {
     static let fastest: Int32 = 1
     /// zlib's default level (Z_DEFAULT_COMPRESSION).
     static let standard: Int32 = 6
-
-    /// `input` as one zlib stream.
-    static func compress(_ input: UnsafeBufferPointer<UInt8>, level: Int32) throws(ZlibError) -> [UInt8] {
-        let bound = Int(compressBound(uLong(input.count)))
-        var code = Z_OK
-        let output = [UInt8](unsafeUninitializedCapacity: bound) { buffer, initialized in
-            var length = uLongf(bound)
-            code = compress2(buffer.baseAddress, &length, input.baseAddress, uLong(input.count), level)
-            initialized = code == Z_OK ? Int(length) : 0
-        }
-        guard code == Z_OK else { throw ZlibError(call: "compress2(level \(level))", code: code) }
-        return output
-    }
 
     /// The `size` bytes that the zlib stream `input` holds.
     ///
@@ -49,5 +36,50 @@ enum Zlib {
                             detail: "the stream holds \(output.count) bytes, not the \(size) expected")
         }
         return output
+    }
+
+    /// A deflate stream kept from text to text. (`compress2` allocates and
+    /// clears about 270 KB of state at every call, which glibc maps afresh,
+    /// being above its mmap threshold: the page faults were a sixth of an
+    /// ingest's CPU.) One owner at a time, like the transaction it serves.
+    final class Compressor {
+        private let stream: UnsafeMutablePointer<z_stream>
+
+        init(level: Int32) throws(ZlibError) {
+            stream = .allocate(capacity: 1)
+            stream.initialize(to: z_stream())
+            // On a failure deinit still runs (every property is set), and frees the stream.
+            let code = feedwatch_deflate_init(stream, level)
+            guard code == Z_OK else { throw ZlibError(call: "deflateInit(level \(level))", code: code) }
+        }
+
+        deinit {
+            // Z_STREAM_ERROR (never initialized) or Z_DATA_ERROR (a deflate left
+            // unfinished by a failure) say only what the state was: it is freed
+            // either way, and a deinit has no one to tell.
+            _ = deflateEnd(stream)
+            stream.deallocate()
+        }
+
+        /// `input` as one zlib stream.
+        func compress(_ input: UnsafeBufferPointer<UInt8>) throws(ZlibError) -> [UInt8] {
+            guard input.count <= Int(UInt32.max) else {
+                throw ZlibError(call: "deflate", code: Z_BUF_ERROR, detail: "\(input.count) bytes is more than one call takes")
+            }
+            var code = deflateReset(stream)
+            guard code == Z_OK else { throw ZlibError(call: "deflateReset", code: code) }
+            // Room for the whole stream, so one deflate(Z_FINISH) ends it.
+            let bound = Int(deflateBound(stream, uLong(input.count)))
+            let output = [UInt8](unsafeUninitializedCapacity: bound) { buffer, initialized in
+                stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+                stream.pointee.avail_in = uInt(input.count)
+                stream.pointee.next_out = buffer.baseAddress
+                stream.pointee.avail_out = uInt(bound)
+                code = deflate(stream, Z_FINISH)
+                initialized = code == Z_STREAM_END ? bound - Int(stream.pointee.avail_out) : 0
+            }
+            guard code == Z_STREAM_END else { throw ZlibError(call: "deflate(Z_FINISH)", code: code) }
+            return output
+        }
     }
 }
