@@ -31,7 +31,7 @@ import TestSupport
         let encoded = try ContentText.encode(text, with: &compressor)
         #expect(encoded.plainSize == (text.utf8.count > ContentText.plainUpTo ? text.utf8.count : nil),
                 "long texts are compressed, short ones are not")
-        #expect(try ContentText.decode(encoded.text, plainSize: encoded.plainSize, id: 1) == text)
+        #expect(try ContentText.decode(encoded.text, plainSize: encoded.plainSize?.databaseValue ?? .null, id: 1) == text)
 
         let directory = try TemporaryDirectory()
         let store = try store(directory)
@@ -64,6 +64,7 @@ import TestSupport
         ("an absurd plain size", "UPDATE content SET plain_size = 1 << 50 WHERE id = ?"),
         ("text where a blob belongs", "UPDATE content SET text = 'words' WHERE id = ?"),
         ("a blob without its size", "UPDATE content SET plain_size = NULL WHERE id = ?"),
+        ("a size that is not a number", "UPDATE content SET plain_size = 'many' WHERE id = ?"),
     ]
 
     @Test(arguments: damages)

@@ -43,13 +43,15 @@ enum ContentText {
         return (Data(compressed).databaseValue, size)
     }
 
-    /// The text a row holds.
+    /// The text a row holds: its `text` and `plain_size`, as they are, so
+    /// that damage of any kind is an error, not a failed conversion.
     /// - Parameter id: the row's `content.id`, for the error.
-    static func decode(_ stored: DatabaseValue, plainSize: Int?, id: Int64) throws(ContentError) -> String {
-        switch (stored.storage, plainSize) {
-        case (.string(let text), nil):
+    static func decode(_ stored: DatabaseValue, plainSize: DatabaseValue, id: Int64) throws(ContentError) -> String {
+        switch (stored.storage, plainSize.storage) {
+        case (.string(let text), .null):
             return text
-        case (.blob(let data), let size?):
+        case (.blob(let data), .int64(let stated)) where stated >= 0 && stated <= Int64(Int.max):
+            let size = Int(stated)
             let bytes = try data.withUnsafeBytes { raw in
                 Result { () throws(ZlibError) in try Zlib.decompress(raw, size: size) }
             }.mapError { ContentError(id: id, reason: "its compressed text does not inflate: \($0)") }.get()
@@ -58,8 +60,7 @@ enum ContentText {
             }
             return text
         case (let storage, _):
-            throw ContentError(id: id, reason: "it holds \(Self.kind(of: storage)) with plain_size "
-                               + (plainSize.map(String.init) ?? "NULL"))
+            throw ContentError(id: id, reason: "it holds \(Self.kind(of: storage)) with plain_size \(plainSize)")
         }
     }
 

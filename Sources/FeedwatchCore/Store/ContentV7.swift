@@ -59,7 +59,8 @@ enum ContentV7 {
         let rows = try Row.fetchCursor(db, sql: "SELECT id, text FROM content WHERE id >= ? AND plain_size IS NULL ORDER BY id",
                                        arguments: [from])
         while bytes < batchBytes, let row = try rows.next() {
-            let text: String = row["text"]
+            // Anything but text here is damage, left for a reader to report.
+            guard case .string(let text) = (row["text"] as DatabaseValue).storage else { continue }
             batch.append((row["id"], text))
             bytes += text.utf8.count
         }

@@ -8,9 +8,7 @@ import CZlib
 /// checksum makes a damaged blob fail to inflate instead of inflating to
 /// other words.
 enum Zlib {
-    /// zlib's fastest level: about a third of level 6's time for a few percent more bytes.
-    static let fastest: Int32 = 1
-    /// zlib's default level (Z_DEFAULT_COMPRESSION).
+    /// zlib's default level, what Z_DEFAULT_COMPRESSION means.
     static let standard: Int32 = 6
 
     /// The `size` bytes that the zlib stream `input` holds.
