@@ -30,7 +30,7 @@ DEB_DATE    := $(shell git log -1 --format=%aD 2>/dev/null || date -R)
 # Runtime and build dependencies (Debian names); the tests also need openssl
 # (a self-signed TLS server, HMACs), python3 (the README's webhook receiver)
 # and systemd's journald.
-DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libsystemd-dev systemd curl ca-certificates
+DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libsystemd-dev zlib1g-dev systemd curl ca-certificates
 TEST_PACKAGES := openssl python3
 # `make deb` needs dpkg-shlibdeps.
 DEB_BUILD_PACKAGES := dpkg-dev

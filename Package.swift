@@ -32,6 +32,7 @@ let package = Package(
             dependencies: [
                 "CCurl",
                 "CSystemd",
+                "CZlib",
                 "Locking",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -50,6 +51,11 @@ let package = Package(
             name: "CSystemd",
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         .target(
             name: "FakeWordPress",
@@ -96,7 +102,7 @@ let package = Package(
         // docs/real-wordpress.md.
         .testTarget(
             name: "RealWordPressTests",
-            dependencies: ["TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["FeedwatchCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["PHP"]
         ),
     ]

@@ -141,7 +141,7 @@ print("""
     revisions:  \(String(format: "%.2f", revising)) s, \(Int(Double(revisionCount) / revising)) revisions/s
     database:   \(afterIngest / postCount) bytes per post, \((afterRevisions - afterIngest) / max(1, revisionCount)) bytes per revision
     size:       \(total / 1_000_000) MB for \(versionsHeld) versions whose raw JSON is \(rawBytes / 1_000_000) MB: \
-    \(String(format: "%.2f", Double(total) / Double(rawBytes)))x (target at most 1.5x)
+    \(String(format: "%.2f", Double(total) / Double(rawBytes)))x (target at most 0.5x)
     history:    \(String(format: "%.2f", median(historyTimes) * 1000)) ms in-process, \
     \(String(format: "%.1f", historyCommand * 1000)) ms as `feedwatch history` (target 50 ms)
     diff:       \(String(format: "%.2f", median(diffTimes) * 1000)) ms in-process, \

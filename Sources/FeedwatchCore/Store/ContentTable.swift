@@ -8,14 +8,24 @@ import GRDB
 
 /// The texts of stored versions, each distinct text once, keyed by its SHA-256:
 /// a post revised a thousand times costs what its distinct field contents cost.
-/// A version refers to one `content` row per tracked field.
+/// A version refers to one `content` row per tracked field. Long texts are
+/// stored compressed (`ContentText`).
 struct ContentTable {
     /// Ids of short texts already looked up in this transaction: statuses,
     /// authors and categories repeat from post to post.
     private var knownShortTexts: [String: Int64] = [:]
-    private static let shortText = 128
+    /// Whether new rows are written as schema v7 writes them (`ContentText`),
+    /// or plain, as the v3 migration wrote them before `plain_size` existed.
+    private let compresses: Bool
+    private var compressor: Zlib.Compressor?
 
-    static func isShort(_ text: String) -> Bool { text.utf8.count <= shortText }
+    /// - Parameter compresses: `false` only for the v3 migration (`VersionsV3`),
+    ///   whose rows the v7 pass compresses later.
+    init(compresses: Bool = true) {
+        self.compresses = compresses
+    }
+
+    static func isShort(_ text: String) -> Bool { text.utf8.count <= ContentText.plainUpTo }
 
     /// The id of `text`'s row, inserted if no stored version had it yet.
     /// - Parameter hash: `text`'s hash, when it is already known.
@@ -28,11 +38,17 @@ struct ContentTable {
                                              arguments: [hash]) {
             id = existing
         } else {
-            try db.run("INSERT INTO content (hash, text) VALUES (?, ?)", [hash, text])
+            try insert(text, hash: hash, in: db)
             id = db.lastInsertedRowID
         }
         if isShort { knownShortTexts[text] = id }
         return id
+    }
+
+    private mutating func insert(_ text: String, hash: Data, in db: Database) throws {
+        guard compresses else { return try db.run("INSERT INTO content (hash, text) VALUES (?, ?)", [hash, text]) }
+        let stored = try ContentText.encode(text, with: &compressor)
+        try db.run("INSERT INTO content (hash, text, plain_size) VALUES (?, ?, ?)", [hash, stored.text, stored.plainSize])
     }
 
     /// The ids of a snapshot's fields, as a version stores them: comma-separated
@@ -55,9 +71,12 @@ struct ContentTable {
         let list = ids.split(separator: ",").compactMap { Int64($0) }
         var texts: [Int64: String] = [:]
         let rows = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT id, text FROM content WHERE id IN (SELECT value FROM json_each(?))"),
+            db.cachedStatement(sql: "SELECT id, text, plain_size FROM content WHERE id IN (SELECT value FROM json_each(?))"),
             arguments: ["[" + list.map(String.init).joined(separator: ",") + "]"])
-        while let row = try rows.next() { texts[row["id"]] = row["text"] }
+        while let row = try rows.next() {
+            let id: Int64 = row["id"]
+            texts[id] = try ContentText.decode(row["text"], plainSize: row["plain_size"], id: id)
+        }
         var fields: [TrackedField: String] = [:]
         for (field, id) in zip(TrackedField.allCases, list) { fields[field] = texts[id] ?? "" }
         var raw: [TrackedField: String] = [:]

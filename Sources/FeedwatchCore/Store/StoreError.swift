@@ -18,7 +18,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             summary = Self.summarize(database)
         } else {
             reason = String(describing: error)
-            summary = "error"
+            summary = error is ContentError ? "damaged" : "error"
         }
     }
 

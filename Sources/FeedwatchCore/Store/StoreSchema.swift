@@ -137,6 +137,7 @@ enum StoreSchema {
                 ALTER TABLE post ADD COLUMN recheck INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v7: compressed field texts", migrate: ContentV7.migrate)
         return migrator
     }
 }

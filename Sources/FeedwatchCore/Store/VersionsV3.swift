@@ -44,7 +44,7 @@ enum VersionsV3 {
             -- Reported events now leave the outbox.
             DELETE FROM event WHERE emitted_at IS NOT NULL;
             """)
-        var contents = ContentTable()
+        var contents = ContentTable(compresses: false)
         var states: [PostKey: (state: PostState, wasPublic: Bool)] = [:]
         let versions = try Row.fetchCursor(db, sql: """
             SELECT site_id, type, post_id, number, seen_at, modified_gmt, hash, fields, change, changed_fields

@@ -1,3 +1,4 @@
+@testable import FeedwatchCore
 import Foundation
 import GRDB
 import TestSupport
@@ -9,7 +10,7 @@ import TestSupport
 enum StoredMarkup {
     static func lastChange(database: String, site: String, postID: Int) -> String {
         do {
-            var configuration = Configuration()
+            var configuration = GRDB.Configuration()
             configuration.readonly = true
             let queue = try DatabaseQueue(path: database, configuration: configuration)
             let versions: [(number: Int, texts: [String])] = try queue.read { db in
@@ -18,8 +19,13 @@ enum StoredMarkup {
                     WHERE s.name = ? AND v.post_id = ? ORDER BY v.number DESC LIMIT 2
                     """, arguments: [site, postID])
                 return try rows.map { row in
-                    let ids = (row["content_ids"] as String).split(separator: ",").map(String.init)
-                    let texts = try ids.map { id in try String.fetchOne(db, sql: "SELECT text FROM content WHERE id = ?", arguments: [id]) ?? "" }
+                    let ids = (row["content_ids"] as String).split(separator: ",").compactMap { Int64($0) }
+                    let texts = try ids.map { id in
+                        guard let content = try Row.fetchOne(db, sql: "SELECT text, plain_size FROM content WHERE id = ?",
+                                                             arguments: [id])
+                        else { return "" }
+                        return try ContentText.decode(content["text"], plainSize: content["plain_size"], id: id)
+                    }
                     return (row["number"], texts)
                 }
             }
