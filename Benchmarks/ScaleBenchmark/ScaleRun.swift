@@ -39,7 +39,7 @@ struct ScaleRun {
         var environment = ProcessInfo.processInfo.environment
         environment["NOTIFY_SOCKET"] = notify.path
         environment["WATCHDOG_USEC"] = String(Self.watchdogSeconds * 1_000_000)
-        let started = ContinuousClock.now
+        let started = ContinuousClock.now, startedAt = Date()
         let daemon = try ChildProcess(feedwatch, ["run", "--config", configPath, "--database", databasePath],
                                       environment: environment, errors: "\(directory)/daemon.stderr")
         defer {
@@ -53,6 +53,8 @@ struct ScaleRun {
         let baselined = try waitForFirstCycle(progress, daemon: daemon, since: started)
         say("first cycle: every site baselined and its event in the journal after \(seconds(baselined - started)) s"
             + " (\(Int(Double(sites) / max((baselined - started) / .seconds(1), 0.001))) sites/s)")
+        try interruption.sleep(seconds: 2)  // journald stores what it was sent a moment later
+        say("journal: \(try baselinesInJournal(since: startedAt)) of \(sites) sites have their baseline entry")
 
         let quietStart = Date()
         let cpuBefore = ProcessUsage.cpuSeconds(daemon.pid), farmBefore = farm.cpuSeconds
@@ -122,6 +124,16 @@ struct ScaleRun {
             try interruption.sleep(seconds: 1)
         }
         throw BenchmarkError("the first cycle did not end within \(Self.firstCycleLimit)")
+    }
+
+    /// The sites of this run with a `baseline` entry in the journal since `time`, each counted once.
+    private func baselinesInJournal(since time: Date) throws -> Int {
+        let (status, output) = try ChildProcess.run("/usr/bin/journalctl", [
+            "--no-pager", "--since", "@\(Int(time.timeIntervalSince1970) - 1)", "FEEDWATCH_EVENT=baseline",
+            "-o", "cat", "--output-fields=FEEDWATCH_SITE",
+        ], mergeErrors: false)
+        guard status == 0 else { throw BenchmarkError("journalctl exited \(status)") }
+        return Set(output.split(separator: "\n").filter { $0.hasPrefix("scale-\(scheme)-") }).count
     }
 
     private var databaseMegabytes: Double {
