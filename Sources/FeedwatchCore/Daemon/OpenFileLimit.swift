@@ -26,9 +26,11 @@ public enum OpenFileLimit {
         return Int(clamping: limit.rlim_cur)
     }
 
-    /// The most syncs at once that `openFiles` descriptors leave room for.
+    /// The most syncs at once that `openFiles` descriptors leave room for: a
+    /// socket each, and about as many again for connections that finished
+    /// within the last second or two and wait to be reused or closed.
     public static func concurrency(allowedBy openFiles: Int) -> Int {
-        max(1, openFiles - reserve)
+        max(1, (openFiles - reserve) / 2)
     }
 
     /// Glibc declares `RLIMIT_NOFILE` as an enum case Swift imports as a type.

@@ -59,8 +59,8 @@ enum Curl {
         try check(feedwatch_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, context), "curl_multi_setopt(CURLMOPT_TIMERDATA)")
     }
 
-    /// How many idle connections the multi handle keeps for reuse.
-    static func keepIdleConnections(_ multi: Multi, atMost count: Int) throws(CurlError) {
+    /// How many connections the multi handle's cache holds, in use or idle.
+    static func keepConnections(_ multi: Multi, atMost count: Int) throws(CurlError) {
         try check(feedwatch_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, count), "curl_multi_setopt(CURLMOPT_MAXCONNECTS = \(count))")
     }
 

@@ -27,12 +27,16 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// How long the loop waits when neither a socket, libcurl's timer nor a
     /// command wakes it.
     private static let longestWait: Int32 = 1000
-    /// Idle connections kept for reuse. A sync's requests follow one another
-    /// within milliseconds, and a site's next sync comes minutes later, when its
-    /// server has long closed the connection (nginx after 75 s, Apache after 5).
-    /// libcurl's default keeps 4 per transfer under way, thousands at scale, and
-    /// each finished transfer scans them all for the oldest to close.
-    private static let idleConnections = 64
+    /// The most connections libcurl's cache holds, those in use included: above
+    /// what is ever open at once (at most `SyncConcurrency.maximum` in use, and
+    /// the idle ones of the last second or two, `CurlTransfer.idleSeconds`).
+    /// libcurl 7.88 counts every connection against this limit, and once the
+    /// cache is over it, each finished transfer walks every connection for the
+    /// oldest idle one to close: with a limit of 64 and a thousand syncs under
+    /// way, that walk took 85% of a core and the daemon fell behind (100,000
+    /// sites synced at 170 a second instead of 333, docs/benchmarks.md).
+    /// Idle connections are closed by age instead.
+    private static let cachedConnections = 10_000
     /// How long the loop rests after libcurl refused `perform` or `poll`, so that a
     /// multi handle that keeps failing does not spin a core.
     private static let restAfterFailure: TimeInterval = 0.1
@@ -63,7 +67,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         do throws(CurlError) {
             try Curl.drive(multi, socket: Self.socketCallback, timer: Self.timerCallback,
                            context: Unmanaged.passUnretained(self).toOpaque())
-            try Curl.keepIdleConnections(multi, atMost: Self.idleConnections)
+            try Curl.keepConnections(multi, atMost: Self.cachedConnections)
         } catch {
             try? Curl.multiCleanup(multi)
             throw HTTPError(error, url: "")

@@ -27,6 +27,13 @@ final class CurlTransfer: @unchecked Sendable {
     /// seen at once.
     static let dnsCacheSeconds = 2
 
+    /// How long a connection may stay idle and still be reused: long enough for
+    /// the next request of the same sync, which follows within milliseconds. A
+    /// site's next sync comes minutes later, when its server has long closed the
+    /// connection (nginx after 75 s, Apache after 5), so keeping it longer would
+    /// only hold a descriptor. libcurl closes older ones at most a second later.
+    static let idleSeconds = 1
+
     init(request: HTTPRequest, completion: @escaping @Sendable (Result<HTTPResponse, HTTPError>) -> Void) throws(HTTPError) {
         try Self.validate(request)
         do throws(CurlError) {
@@ -76,6 +83,7 @@ final class CurlTransfer: @unchecked Sendable {
         }
         try Curl.set(handle, CURLOPT_NOSIGNAL, long: 1)
         try Curl.set(handle, CURLOPT_DNS_CACHE_TIMEOUT, long: Self.dnsCacheSeconds)
+        try Curl.set(handle, CURLOPT_MAXAGE_CONN, long: Self.idleSeconds)
         if request.isPlainGet {
             try Curl.set(handle, CURLOPT_FOLLOWLOCATION, long: 1)
             try Curl.set(handle, CURLOPT_MAXREDIRS, long: request.maximumRedirects)
