@@ -15,7 +15,6 @@ struct DaemonService: Service {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let notifier = ServiceNotifier()
         try await engine.reporter.flush()
-        let plan = engine.schedulerPlan(previous: try await engine.store.siteStatuses())
         // systemd's watchdog gets three beats per period; the status line is
         // refreshed every 10 s either way.
         let reporter = engine.reporter
@@ -26,14 +25,15 @@ struct DaemonService: Service {
             let troubles = DaemonTroubles(journalBacklog: await reporter.eventsWaitingForJournal, database: store.writeFailure)
             notifier.heartbeat(status: Self.status(summary, changesInLastHour: changes, troubles: troubles))
         }
-        let scheduler = Scheduler(plan, heartbeat: heartbeat, logger: logger)
+        let plan = engine.schedulerPlan(previous: try await engine.store.siteStatuses())
+        let sites = plan.syncers.count
+        let scheduler = Scheduler(consume plan, heartbeat: heartbeat, logger: logger)
         let (plans, planner) = AsyncStream.makeStream(of: Scheduler.Plan.self)
         let (requests, requester) = AsyncStream.makeStream(of: SyncRequest.self)
         let pollRequests = PollRequestServer(store: store, scheduler: requester, logger: logger)
         let (dispatchers, redispatch) = AsyncStream.makeStream(of: NotificationDispatcher.self)
-        let sites = plan.syncers.count
         logger.info("watching \(sites) \(sites == 1 ? "site" : "sites"), database \(engine.store.path)")
-        notifier.ready(status: Self.status(SchedulerSummary(sites: plan.syncers.count, failing: 0, syncing: 0),
+        notifier.ready(status: Self.status(SchedulerSummary(sites: sites, failing: 0, syncing: 0),
                                            changesInLastHour: 0, troubles: DaemonTroubles()))
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in

@@ -10,7 +10,7 @@ import Glibc
 /// one is what systemd.exec(5) asks of programs that need more.
 public enum OpenFileLimit {
     /// Descriptors besides the syncs' sockets: the database and its WAL, the
-    /// journal, epoll, idle connections kept for reuse, notify channels.
+    /// journal, epoll, the configuration and CA files, notify channels.
     static let reserve = 256
 
     /// Raises the soft limit to the hard one; returns the soft limit now in force.

@@ -3,13 +3,17 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Locking
 import Logging
 
 /// Runs every enabled site at its own interval, from one queue ordered by due
 /// time, until the task is cancelled (SIGTERM, SIGINT); takes new sets of
 /// sites while it runs (SIGHUP).
 public struct Scheduler: Sendable {
-    private let plan: Plan
+    /// Taken by `run`, which keeps what it needs of it: the plan's list of
+    /// syncers and the sites' stored state would otherwise stay in memory as
+    /// long as the scheduler runs, beside the queue made from them.
+    private let initialPlan: Locked<Plan?>
     private let heartbeat: Heartbeat?
     private let logger: Logger
 
@@ -46,7 +50,7 @@ public struct Scheduler: Sendable {
     }
 
     public init(_ plan: Plan, heartbeat: Heartbeat? = nil, logger: Logger) {
-        self.plan = plan
+        initialPlan = Locked(plan)
         self.heartbeat = heartbeat
         self.logger = logger
     }
@@ -73,6 +77,10 @@ public struct Scheduler: Sendable {
     ///     `SiteQueue.replace`) and the concurrency limit.
     ///   - requests: sites to sync now, each answered when its syncs are done.
     public func run(plans: AsyncStream<Plan>? = nil, requests: AsyncStream<SyncRequest>? = nil) async {
+        guard let plan = initialPlan.withLock({ plan in defer { plan = nil }; return plan }) else {
+            assertionFailure("a scheduler runs once")
+            return
+        }
         let clock = ContinuousClock()
         var sites = SiteQueue()
         sites.replace(with: plan.syncers, previous: plan.previous, now: clock.now)
