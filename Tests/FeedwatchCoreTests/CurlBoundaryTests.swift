@@ -31,7 +31,7 @@ import TestSupport
     @Test func aHandleLibcurlWillNotAddFailsThatRequestAtOnce() async throws {
         let server = try FakeWordPressServer()
         let site = server.addSite(uniqueSiteName("curl"))
-        let loop = try CurlMultiLoop()
+        let loop = try CurlMultiLoop(tlsOrigins: HTTPClient.defaultTLSOrigins)
         // An easy handle already in another multi handle: curl_multi_add_handle
         // answers CURLM_ADDED_ALREADY.
         let other = try Curl.multiInit()
@@ -68,7 +68,7 @@ import TestSupport
     }
 
     @Test func submitAndCancelAfterShutdownDoNotTouchTheMultiHandle() async throws {
-        let loop = try CurlMultiLoop()
+        let loop = try CurlMultiLoop(tlsOrigins: HTTPClient.defaultTLSOrigins)
         await loop.shutdown()
         let (transfer, results) = try Self.transfer("http://127.0.0.1:9/")
         loop.submit(transfer)

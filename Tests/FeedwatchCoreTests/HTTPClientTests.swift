@@ -204,6 +204,25 @@ import TestSupport
         await client.shutdown()
     }
 
+    /// Sessions cost memory: past the limit an origin has a full handshake every
+    /// time, and takes no session from those within it.
+    @Test func originsPastTheSessionLimitHandshakeInFullAndEvictNoOne() async throws {
+        let tls = try SelfSignedTLSServer()
+        defer { tls.stop() }
+        let client = try HTTPClient(tlsOrigins: 4)
+        let origins = (0..<12).map { _ in "https://\(uniqueSiteName("s").lowercased()).tls.localhost:\(tls.port)/" }
+        var rounds: [[String?]] = []
+        for _ in 0..<2 {
+            var starts: [String?] = []
+            for origin in origins {
+                starts.append(sessionStart(try await client.get(HTTPRequest(url: origin, caFile: tls.certificate))))
+            }
+            rounds.append(starts)
+        }
+        #expect(rounds[1] == Array(repeating: "Reused", count: 4) + Array(repeating: "New", count: 8))
+        await client.shutdown()
+    }
+
     @Test func anUnreadableCAFileIsNamedInTheError() async throws {
         let tls = try SelfSignedTLSServer()
         defer { tls.stop() }

@@ -40,19 +40,18 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// How long the loop rests after libcurl refused `perform` or `poll`, so that a
     /// multi handle that keeps failing does not spin a core.
     private static let restAfterFailure: TimeInterval = 0.1
-    /// The origins whose TLS sessions are kept apart (`TLSSessionCache`): room
-    /// for 100,000 https sites and as many more.
-    static let tlsOrigins = 200_000
 
     private let multi: Curl.Multi
     private let events: EventPoll
     private let inbox = Locked(Inbox())
     private var active: [Curl.Easy: CurlTransfer] = [:]
-    private let sessions = TLSSessionCache(originLimit: CurlMultiLoop.tlsOrigins)
+    private let sessions: TLSSessionCache
     /// When libcurl wants `socketAction(timeoutSocket)` next (its timer callback).
     private var timerDue: ContinuousClock.Instant?
 
-    init() throws(HTTPError) {
+    /// - Parameter tlsOrigins: how many origins keep their TLS session (`TLSSessionCache`).
+    init(tlsOrigins: Int) throws(HTTPError) {
+        sessions = TLSSessionCache(originLimit: tlsOrigins)
         do {
             events = try EventPoll()
         } catch {

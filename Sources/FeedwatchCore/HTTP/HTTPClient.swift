@@ -6,8 +6,14 @@ import Locking
 public final class HTTPClient: Sendable {
     private let loop: CurlMultiLoop
 
-    public init() throws(HTTPError) {
-        loop = try CurlMultiLoop()
+    /// How many origins keep their TLS session from one poll to the next by
+    /// default: at about 12 KB a session, some 100 MB (`TLSSessionCache`).
+    public static let defaultTLSOrigins = 8192
+
+    /// - Parameter tlsOrigins: how many origins keep their TLS session; the
+    ///   first seen do, the others have a full handshake every time.
+    public init(tlsOrigins: Int = defaultTLSOrigins) throws(HTTPError) {
+        loop = try CurlMultiLoop(tlsOrigins: tlsOrigins)
     }
 
     /// Performs one GET: `send(_:)` for requests built with the default method.

@@ -9,9 +9,12 @@
 /// the least recently used): for thousands of sites, one share handle would
 /// resume nothing. So each origin is given a share handle of its own group of
 /// at most 8 origins, the first time it is seen, and keeps it: no origin's
-/// session is evicted by another's. Past `originLimit` origins (sites removed
-/// from the configuration are still counted), new ones share the existing
-/// handles by hash and may evict each other, which keeps memory bounded.
+/// session is evicted by another's.
+///
+/// A session costs about 12 KB with OpenSSL 3 (it keeps the server's
+/// certificates, parsed), so only the first `originLimit` origins seen keep
+/// theirs (sites removed from the configuration still count); the others have
+/// a full handshake at every poll, as without this cache.
 ///
 /// Only the loop thread of `CurlMultiLoop` uses it: its share handles have no
 /// lock callbacks.
@@ -25,7 +28,6 @@ final class TLSSessionCache {
     private var assigned: [Origin: Int] = [:]
 
     init(originLimit: Int) {
-        precondition(originLimit > 0, "a TLS session cache needs room for one origin at least")
         self.originLimit = originLimit
     }
 
@@ -39,8 +41,10 @@ final class TLSSessionCache {
     /// Attaches `transfer` to its origin's share handle, before it is added to the
     /// multi handle. Plain http needs no sessions and is left alone.
     func attach(_ transfer: CurlTransfer) throws(CurlError) {
-        guard transfer.request.url.utf8.starts(with: "https:".utf8), let origin = Origin(url: transfer.request.url) else { return }
-        try Curl.attach(transfer.handle, to: try share(for: origin))
+        guard transfer.request.url.utf8.starts(with: "https:".utf8), let origin = Origin(url: transfer.request.url),
+              let share = try share(for: origin)
+        else { return }
+        try Curl.attach(transfer.handle, to: share)
     }
 
     /// Detaches `transfer` once it is out of the multi handle, so that its
@@ -50,11 +54,10 @@ final class TLSSessionCache {
         do { try Curl.attach(transfer.handle, to: nil) } catch { assertionFailure("\(error)") }
     }
 
-    private func share(for origin: Origin) throws(CurlError) -> Curl.Share {
+    /// `origin`'s share handle, nil when it came after `originLimit` others.
+    private func share(for origin: Origin) throws(CurlError) -> Curl.Share? {
         if let index = assigned[origin] { return shares[index] }
-        guard assigned.count < originLimit else {
-            return shares[Int(UInt(bitPattern: origin.hashValue) % UInt(shares.count))]
-        }
+        guard assigned.count < originLimit else { return nil }
         if assigned.count == shares.count * Self.sessionsPerShare {
             shares.append(try Curl.sessionShareInit())
         }
