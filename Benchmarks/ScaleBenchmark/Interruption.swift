@@ -27,8 +27,3 @@ final class Interruption: @unchecked Sendable {
         if number != 0 { throw BenchmarkError("stopped by signal \(number)") }
     }
 }
-
-struct BenchmarkError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

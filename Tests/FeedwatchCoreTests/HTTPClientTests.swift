@@ -154,6 +154,22 @@ import TestSupport
             .map { String($0.prefix { $0 != "," }) }
     }
 
+    /// Requests each of `count` origins of `server` (`NAME.tls.localhost`) in
+    /// turn, twice over: how each connection's session began, per round.
+    private func pollInTurn(origins count: Int, twiceThrough client: HTTPClient,
+                            server: SelfSignedTLSServer) async throws -> [[String?]] {
+        let origins = (0..<count).map { _ in "https://\(uniqueSiteName("s").lowercased()).tls.localhost:\(server.port)/" }
+        var rounds: [[String?]] = []
+        for _ in 0..<2 {
+            var starts: [String?] = []
+            for origin in origins {
+                starts.append(sessionStart(try await client.get(HTTPRequest(url: origin, caFile: server.certificate))))
+            }
+            rounds.append(starts)
+        }
+        return rounds
+    }
+
     @Test func aSiteBehindAPrivateCAIsTrustedThroughItsCAFile() async throws {
         let tls = try SelfSignedTLSServer()
         defer { tls.stop() }
@@ -190,17 +206,9 @@ import TestSupport
         let tls = try SelfSignedTLSServer()
         defer { tls.stop() }
         let client = try HTTPClient()
-        let origins = (0..<20).map { _ in "https://\(uniqueSiteName("s").lowercased()).tls.localhost:\(tls.port)/" }
-        var rounds: [[String?]] = []
-        for _ in 0..<2 {
-            var starts: [String?] = []
-            for origin in origins {
-                starts.append(sessionStart(try await client.get(HTTPRequest(url: origin, caFile: tls.certificate))))
-            }
-            rounds.append(starts)
-        }
-        #expect(rounds[0] == Array(repeating: "New", count: origins.count))
-        #expect(rounds[1] == Array(repeating: "Reused", count: origins.count))
+        let rounds = try await pollInTurn(origins: 20, twiceThrough: client, server: tls)
+        #expect(rounds[0] == Array(repeating: "New", count: 20))
+        #expect(rounds[1] == Array(repeating: "Reused", count: 20))
         await client.shutdown()
     }
 
@@ -210,15 +218,7 @@ import TestSupport
         let tls = try SelfSignedTLSServer()
         defer { tls.stop() }
         let client = try HTTPClient(tlsOrigins: 4)
-        let origins = (0..<12).map { _ in "https://\(uniqueSiteName("s").lowercased()).tls.localhost:\(tls.port)/" }
-        var rounds: [[String?]] = []
-        for _ in 0..<2 {
-            var starts: [String?] = []
-            for origin in origins {
-                starts.append(sessionStart(try await client.get(HTTPRequest(url: origin, caFile: tls.certificate))))
-            }
-            rounds.append(starts)
-        }
+        let rounds = try await pollInTurn(origins: 12, twiceThrough: client, server: tls)
         #expect(rounds[1] == Array(repeating: "Reused", count: 4) + Array(repeating: "New", count: 8))
         await client.shutdown()
     }

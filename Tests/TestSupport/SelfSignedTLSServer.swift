@@ -21,7 +21,7 @@ public final class SelfSignedTLSServer {
         _ = try ChildProcess.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
                                                       "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1",
                                                       "-addext", "subjectAltName=IP:127.0.0.1,DNS:*.tls.localhost"])
-        port = Int.random(in: 20_000..<60_000)
+        port = try LoopbackPort.free()
         process = try ChildProcess("/usr/bin/openssl", ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate,
                                                         "-key", key, "-www", "-quiet"])
         // Bounded wait until the port accepts connections.
