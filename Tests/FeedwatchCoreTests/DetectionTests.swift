@@ -38,6 +38,18 @@ import TestSupport
         }
     }
 
+    /// WordPress escapes control characters; a plugin that echoes raw text may not.
+    @Test func aRawNewlineInAPostsStringIsNamedInWordsNotAsTheDecodersEnum() {
+        let body = "[{\"id\": 1, \"content\": {\"rendered\": \"a\nb\"}}]"
+        let response = HTTPResponse(status: 200, headers: HTTPHeaders(), body: Array(body.utf8), url: "http://127.0.0.1/x")
+        do {
+            _ = try PostPage(decoding: response)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "http://127.0.0.1/x: HTTP 200 but post 1 is not valid JSON: unescaped control character in string")
+        }
+    }
+
     @Test func entriesWithoutANumericIdAreSkippedNotThePage() throws {
         let body = #"[{"id": 1, "title": {"rendered": "a"}}, {"title": {"rendered": "no id"}}, {"id": "x"}, {"id": 2}]"#
         let response = HTTPResponse(status: 200, headers: HTTPHeaders([("X-WP-TotalPages", "3")]), body: Array(body.utf8),

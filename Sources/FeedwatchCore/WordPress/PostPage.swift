@@ -78,7 +78,13 @@ struct WrongField: Error, CustomStringConvertible {
     let error: any Error
 
     var description: String {
-        guard let decoding = error as? DecodingError else { return "post \(id): \(error)" }
+        guard let decoding = error as? DecodingError else {
+            // Foundation's decoder also throws its parser's own errors, whose text is a
+            // Swift enum case with its payload: `unescapedControlCharacterInString(ascii:
+            // 10, location: …)`. Its name alone, in words, is what an administrator needs.
+            let name = Mirror(reflecting: error).children.first?.label ?? "\(error)"
+            return "post \(id) is not valid JSON: \(Self.words(name))"
+        }
         switch decoding {
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context),
              .keyNotFound(_, let context):
@@ -87,5 +93,15 @@ struct WrongField: Error, CustomStringConvertible {
         @unknown default:
             return "post \(id): \(error)"
         }
+    }
+
+    /// `unescapedControlCharacterInString` as "unescaped control character in string".
+    private static func words(_ name: String) -> String {
+        var words = ""
+        for character in name {
+            if character.isUppercase, !words.isEmpty { words.append(" ") }
+            words.append(character.isUppercase ? Character(character.lowercased()) : character)
+        }
+        return words
     }
 }
