@@ -220,7 +220,7 @@ benchmark: deps
 # caFile; prints the figures of docs/benchmarks.md. SCALE_SCHEMES=http runs one.
 SCALE_SCHEMES ?= http,https
 SCALE_INTERVAL ?= 300
-scale-benchmark: deps
+scale-benchmark: deps journal
 	@$(MAKE) --no-print-directory install-packages PACKAGES="nginx openssl" NO_SERVICES=1
 	swift build -c release --product feedwatch
 	swift build -c release --product scale-benchmark
