@@ -87,6 +87,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
+            dependencies: ["Locking"],
             path: "Tests/TestSupport"
         ),
         .testTarget(

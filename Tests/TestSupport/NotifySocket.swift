@@ -6,14 +6,18 @@ import Synchronization
 /// A unix datagram socket standing in for systemd's notify socket. Like
 /// systemd, it reads every message as it arrives (a thread of its own), so a
 /// daemon's `sd_notify` never blocks on a full socket buffer.
-final class NotifySocket: Sendable {
-    let path: String
+public final class NotifySocket: Sendable {
+    public let path: String
     private let descriptor: Int32
     private let received = Locked<[String]>([])
     private let stopped = Atomic<Bool>(false)
+    private let onMessage: (@Sendable (String, ContinuousClock.Instant) -> Void)?
 
-    init(path: String) throws {
+    /// - Parameter onMessage: called on the socket's thread with each message
+    ///   and when it arrived, besides keeping it for `receive`.
+    public init(path: String, onMessage: (@Sendable (String, ContinuousClock.Instant) -> Void)? = nil) throws {
         self.path = path
+        self.onMessage = onMessage
         descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -37,6 +41,7 @@ final class NotifySocket: Sendable {
             let count = recv(descriptor, &buffer, buffer.count, 0)
             guard count > 0 else { continue }
             let message = String(decoding: buffer[..<count], as: UTF8.self)
+            onMessage?(message, .now)
             received.withLock { $0.append(message) }
         }
         _ = Glibc.close(descriptor)
@@ -44,7 +49,7 @@ final class NotifySocket: Sendable {
 
     /// The messages received since the last call, up to and including the
     /// first that satisfies `done`; waits up to `timeout` seconds for it.
-    func receive(until done: (String) -> Bool, timeout: Double) -> [String] {
+    public func receive(until done: (String) -> Bool, timeout: Double) -> [String] {
         var messages: [String] = []
         let deadline = Date().addingTimeInterval(timeout)
         repeat {
@@ -65,10 +70,10 @@ final class NotifySocket: Sendable {
         return messages
     }
 
-    func close() {
+    public func close() {
         stopped.store(true, ordering: .releasing)
         unlink(path)
     }
 }
 
-struct NotifySocketError: Error {}
+public struct NotifySocketError: Error {}
