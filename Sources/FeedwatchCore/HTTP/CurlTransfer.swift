@@ -31,7 +31,8 @@ final class CurlTransfer: @unchecked Sendable {
     /// the next request of the same sync, which follows within milliseconds. A
     /// site's next sync comes minutes later, when its server has long closed the
     /// connection (nginx after 75 s, Apache after 5), so keeping it longer would
-    /// only hold a descriptor. libcurl closes older ones at most a second later.
+    /// only hold a descriptor. libcurl counts whole seconds and looks once a
+    /// second, so an idle connection is closed 2–3 s after its last use.
     static let idleSeconds = 1
 
     init(request: HTTPRequest, completion: @escaping @Sendable (Result<HTTPResponse, HTTPError>) -> Void) throws(HTTPError) {
@@ -84,6 +85,7 @@ final class CurlTransfer: @unchecked Sendable {
         try Curl.set(handle, CURLOPT_NOSIGNAL, long: 1)
         try Curl.set(handle, CURLOPT_DNS_CACHE_TIMEOUT, long: Self.dnsCacheSeconds)
         try Curl.set(handle, CURLOPT_MAXAGE_CONN, long: Self.idleSeconds)
+        if !request.keepsConnection { try Curl.set(handle, CURLOPT_FORBID_REUSE, long: 1) }
         if request.isPlainGet {
             try Curl.set(handle, CURLOPT_FOLLOWLOCATION, long: 1)
             try Curl.set(handle, CURLOPT_MAXREDIRS, long: request.maximumRedirects)

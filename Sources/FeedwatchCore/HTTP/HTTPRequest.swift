@@ -25,6 +25,10 @@ public struct HTTPRequest: Sendable {
     /// A PEM file of the certificates to trust instead of the system's: a site
     /// behind a private certificate authority. Certificates are verified all the same.
     public var caFile: String?
+    /// Whether the connection may serve a later request to the same origin;
+    /// `false` closes it once this request is done, for a request that is
+    /// most likely the origin's last for a while.
+    public var keepsConnection = true
 
     public static let defaultMaximumBodySize = 32 << 20
 

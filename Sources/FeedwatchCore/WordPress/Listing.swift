@@ -24,6 +24,17 @@ public struct Listing: Sendable, Equatable {
         self.includesContent = includesContent
     }
 
+    /// Whether the connection that asks for `page` is worth keeping for the
+    /// site's next request. Not for the first page of what changed since the
+    /// last sync: at scale that is nearly always a quiet site's only request
+    /// until its next interval, and every idle connection in libcurl's cache is
+    /// polled each second by the cache's upkeep until it ages out (at 333 syncs
+    /// a second, about 80 polls a sync; docs/benchmarks.md).
+    func keepsConnection(page: Int) -> Bool {
+        if case .modifiedAfter = selection, page == 1 { return false }
+        return true
+    }
+
     /// - Parameter authenticated: ask for every status (drafts, private, trash),
     ///   which WordPress shows only to a signed-in user.
     func query(page: Int, authenticated: Bool = false) -> [(String, String)] {

@@ -63,7 +63,8 @@ public struct WordPressClient: Sendable {
     ) async throws(WordPressError) -> ListResponse {
         let url = root.url(for: "wp/v2/\(type)", query: listing.query(page: page, authenticated: credentials != nil))
         let conditional = validators.flatMap { $0.url == url ? $0.conditionalHeaders : nil } ?? []
-        let response = try await get(url, credentials: credentials, headers: conditional)
+        let response = try await get(url, credentials: credentials, headers: conditional,
+                                     keepConnection: listing.keepsConnection(page: page))
         if response.status == 304, !conditional.isEmpty { return .notModified }
         guard response.status == 200 else {
             let error = Self.error(from: response)
@@ -137,13 +138,16 @@ public struct WordPressClient: Sendable {
     /// request that ends up elsewhere is an error, as its anonymous answer
     /// would show less than the site has.
     private func get(
-        _ url: String, credentials: SiteCredentials? = nil, headers: [(name: String, value: String)] = []
+        _ url: String, credentials: SiteCredentials? = nil, headers: [(name: String, value: String)] = [],
+        keepConnection: Bool = true
     ) async throws(WordPressError) -> HTTPResponse {
         try credentials?.check(url)
         let response: HTTPResponse
         do {
-            response = try await http.get(HTTPRequest(url: url, headers: [("Accept", "application/json")] + headers,
-                                                      timeout: timeout, credentials: credentials?.credentials, caFile: caFile))
+            var request = HTTPRequest(url: url, headers: [("Accept", "application/json")] + headers,
+                                      timeout: timeout, credentials: credentials?.credentials, caFile: caFile)
+            request.keepsConnection = keepConnection
+            response = try await http.get(request)
         } catch {
             throw .transport(error)
         }
