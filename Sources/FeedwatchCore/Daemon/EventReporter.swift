@@ -57,10 +57,13 @@ public actor EventReporter {
     /// when the last flush wrote everything.
     public var eventsWaitingForJournal: Int? { waitingForJournal }
 
-    /// Flushes when a transaction committed events, the common case after a write.
-    public func flush(after committed: [PendingEvent]) async throws(StoreError) {
+    /// Flushes when a transaction committed events, the common case after a
+    /// write. Nonisolated: a write that committed none (a quiet sync's) does
+    /// not hop onto the actor.
+    public nonisolated func flush(after committed: [PendingEvent]) async throws(StoreError) {
+        guard !committed.isEmpty else { return }
         EventTally.current?.add(committed)
-        if !committed.isEmpty { try await flush() }
+        try await flush()
     }
 
     /// `flush()` for callers that carry on whatever happens: a failure is logged.

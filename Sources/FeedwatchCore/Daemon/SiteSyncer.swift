@@ -42,15 +42,16 @@ public struct SiteSyncer: Sendable {
     }
 
     private func syncRecording(full: Bool) async -> SyncResult {
-        let record: SiteRecord
+        let start: SiteSyncState
         do {
-            record = try await store.registerSite(name: site.name, url: site.url)
+            start = try await store.startSync(name: site.name, url: site.url, types: site.types)
         } catch {
             logger.error("\(error); the sync is tried again at the site's interval")
             return SyncResult(error: error.description, storeFailed: true)
         }
+        let record = start.record
         do throws(SyncError) {
-            try await syncCollections(of: record, full: full)
+            try await syncCollections(of: record, states: start.collections, full: full)
             do {
                 try await reporter.flush(after: store.recordSuccess(of: record))
             } catch {
@@ -72,7 +73,9 @@ public struct SiteSyncer: Sendable {
         }
     }
 
-    private func syncCollections(of record: SiteRecord, full: Bool) async throws(SyncError) {
+    private func syncCollections(
+        of record: SiteRecord, states: [String: CollectionState], full: Bool
+    ) async throws(SyncError) {
         // Checked before discovery, so the error is this, not whatever the network says.
         let credentials = try credentials()
         let wordpress = WordPressClient(http: http, timeout: site.timeout, credentials: credentials, caFile: site.caFile)
@@ -83,12 +86,7 @@ public struct SiteSyncer: Sendable {
             root = try await discover(record, with: wordpress)
         }
         for type in site.types {
-            let state: CollectionState
-            do {
-                state = try await store.collectionState(siteID: record.id, type: type)
-            } catch {
-                throw .store(error)
-            }
+            let state = states[type] ?? CollectionState()
             let pass = SyncPass.due(for: state, site: site, full: full)
             let restBase = state.restBase ?? type
             func run(restBase: String, root: RESTRoot) async throws(SyncError) {

@@ -8,3 +8,10 @@ public struct SiteRecord: Sendable, Equatable {
     public var baselined: Bool
     public var failuresInRow: Int
 }
+
+/// What a sync starts from: the site's record and the state of each of its
+/// configured collections, by configured name.
+public struct SiteSyncState: Sendable, Equatable {
+    public var record: SiteRecord
+    public var collections: [String: CollectionState]
+}

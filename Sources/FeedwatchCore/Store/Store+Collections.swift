@@ -8,12 +8,23 @@ import Foundation
 extension Store {
     public func collectionState(siteID: Int64, type: String) async throws(StoreError) -> CollectionState {
         try await read("reading the sync state of \(type)") { db in
+            try Self.collectionStates(siteID: siteID, types: [type], in: db)[type] ?? CollectionState()
+        }
+    }
+
+    /// The state of each of `types` (a fresh one for a collection never synced).
+    static func collectionStates(siteID: Int64, types: [String], in db: Database) throws -> [String: CollectionState] {
+        var states: [String: CollectionState] = [:]
+        for type in types {
             guard let row = try db.row("""
                 SELECT rest_base, high_water_gmt, last_reconcile_at, last_verify_at, validated_url, etag, last_modified
                 FROM collection WHERE site_id = ? AND type = ?
                 """, [siteID, type])
-            else { return CollectionState() }
-            return CollectionState(
+            else {
+                states[type] = CollectionState()
+                continue
+            }
+            states[type] = CollectionState(
                 restBase: row["rest_base"],
                 highWaterGMT: row["high_water_gmt"],
                 lastReconcile: Timestamp.date(row["last_reconcile_at"]),
@@ -22,6 +33,7 @@ extension Store {
                     Validators(url: $0, etag: row["etag"], lastModified: row["last_modified"])
                 })
         }
+        return states
     }
 
     /// The stored stamp of every post of a collection, by id.

@@ -13,6 +13,8 @@ public final class Store: Sendable {
     /// The `notify[]` channels each committed event is queued for.
     private let channels = Locked<[NotifyChannel]>([])
     private let lastWriteFailure = Locked<StoreError?>(nil)
+    /// Outcomes of syncs waiting for their shared transaction.
+    let outcomes = SyncOutcomes()
 
     /// Why the last failed write failed, until a sync is stored whole (small
     /// writes, such as a site's failure, may succeed on a full disk): the
