@@ -12,8 +12,10 @@ import GRDB
 /// stored compressed (`ContentText`).
 struct ContentTable {
     /// Ids of short texts already looked up in this transaction: statuses,
-    /// authors and categories repeat from post to post.
-    private var knownShortTexts: [String: Int64] = [:]
+    /// authors and categories repeat from post to post. Keyed by the UTF-8
+    /// bytes, as the rows are: `String`'s equality is Unicode's canonical
+    /// equivalence, under which "é" and "e" with a combining accent are one.
+    private var knownShortTexts: [[UInt8]: Int64] = [:]
     /// Whether new rows are written as schema v7 writes them (`ContentText`),
     /// or plain, as the v3 migration wrote them before `plain_size` existed.
     private let compresses: Bool
@@ -38,8 +40,8 @@ struct ContentTable {
         of text: String, hash known: Data? = nil, stored: ContentText.Stored? = nil, likelyNew: Bool = false,
         in db: Database
     ) throws -> Int64 {
-        let isShort = Self.isShort(text)
-        if isShort, let id = knownShortTexts[text] { return id }
+        let short = Self.isShort(text) ? Array(text.utf8) : nil
+        if let short, let id = knownShortTexts[short] { return id }
         let hash = known ?? Self.hash(text)
         var inserted = false
         if likelyNew, compresses {
@@ -56,7 +58,7 @@ struct ContentTable {
             try insert(text, hash: hash, stored: stored, in: db)
             id = db.lastInsertedRowID
         }
-        if isShort { knownShortTexts[text] = id }
+        if let short { knownShortTexts[short] = id }
         return id
     }
 
