@@ -10,7 +10,7 @@ extension Store {
     public func record(
         _ posts: [FetchedPost], type: String, site: SiteRecord, highWater: String? = nil
     ) async throws(StoreError) -> [PendingEvent] {
-        try await write("storing posts of \(site.name)") { db in
+        try await batchedWrite("storing posts of \(site.name)") { db in
             if let highWater { try Self.advanceHighWater(to: highWater, siteID: site.id, type: type, in: db) }
             let now = Timestamp.now()
             let baselined = try Self.site(named: site.name, in: db)?.baselined ?? site.baselined
