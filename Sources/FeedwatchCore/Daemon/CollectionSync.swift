@@ -27,23 +27,38 @@ struct CollectionSync {
     let reporter: EventReporter
     let normalizer: ContentNormalizer
     let logger: Logger
+    /// Each page's write, under way while the next page is fetched.
+    private let writes = PageWrites()
 
     /// - Parameters:
     ///   - highWater: the collection's high-water mark.
     ///   - validators: those of the last incremental listing, for a conditional request.
     func run(_ pass: SyncPass, highWater: String?, validators: Validators? = nil) async throws(SyncError) {
+        do {
+            try await runPass(pass, highWater: highWater, validators: validators)
+            try await finishWrites()
+        } catch {
+            await writes.abandon()
+            throw error
+        }
+    }
+
+    private func runPass(_ pass: SyncPass, highWater: String?, validators: Validators?) async throws(SyncError) {
         switch pass {
         case .verify:
             let stored = try await storedStamps()
             let seen = try await listAll(Listing(.everything, includesContent: true)) { page throws(SyncError) in
-                try await record(page.posts, highWater: nil)
+                // Only a post changed since it was stored has texts worth deflating before the writer.
+                try await record(page.posts, highWater: nil) { post in stored[post.id].map { $0.needsFetch(post) } ?? true }
             }
+            try await finishWrites()
             try await finishPass(stored: stored, seen: seen, verified: true)
         case .reconcile:
             let stored = try await storedStamps()
             let seen = try await listAll(Listing(.everything, includesContent: false)) { page throws(SyncError) in
                 try await fetchChanged(page.posts, stored: stored, highWater: nil)
             }
+            try await finishWrites()
             try await finishPass(stored: stored, seen: seen, verified: false)
         case .incremental:
             guard let highWater, let mark = WordPressTime.date(fromGMT: highWater) else {
@@ -88,9 +103,13 @@ struct CollectionSync {
             }
             for post in page.posts { seen[post.id] = post.modifiedGMT ?? "" }
             try await handle(page)
-            if number == 2, !site.baselined { CrashPoint.midBaseline.reach() }
+            if number == 2, !site.baselined {
+                try await finishWrites()
+                CrashPoint.midBaseline.reach()
+            }
             if number == 1, case .modifiedAfter = listing.selection, page.validators != validators {
                 do {
+                    try await writes.finish()
                     try await store.saveValidators(page.validators, siteID: site.id, type: type)
                 } catch {
                     throw .store(error)
@@ -122,11 +141,29 @@ struct CollectionSync {
         try await record(fetched, highWater: highWater)
     }
 
-    private func record(_ posts: [WordPressPost], highWater: String?) async throws(SyncError) {
+    /// Normalizes and hashes `posts`, then starts their write (`writes`) once
+    /// the page before is committed, and returns: the next page is fetched
+    /// while this one is written.
+    /// - Parameter isFresh: whether a post is likely new or changed (see `FetchedPost.fingerprinting`).
+    private func record(
+        _ posts: [WordPressPost], highWater: String?, isFresh: (WordPressPost) -> Bool = { _ in true }
+    ) async throws(SyncError) {
         guard !posts.isEmpty || highWater != nil else { return }
+        let fetched = await FetchedPost.fingerprinting(posts, normalizer: normalizer, isFresh: isFresh)
+        let (store, reporter, type, site) = (store, reporter, type, site)
         do {
-            let fetched = await FetchedPost.fingerprinting(posts, normalizer: normalizer)
-            try await reporter.flush(after: store.record(fetched, type: type, site: site, highWater: highWater))
+            try await writes.start { () async throws(StoreError) in
+                try await reporter.flush(after: store.record(fetched, type: type, site: site, highWater: highWater))
+            }
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    /// Waits until every page handed to `record` is committed and reported.
+    private func finishWrites() async throws(SyncError) {
+        do {
+            try await writes.finish()
         } catch {
             throw .store(error)
         }
@@ -171,7 +208,8 @@ struct CollectionSync {
             }
         }
         logger.debug("\(type): of \(ids.count) posts no longer listed, \(deleted.count) are deleted, \(refused.count) refused")
-        try await record(present, highWater: nil)
+        try await record(present, highWater: nil) { _ in false }
+        try await finishWrites()
         do {
             try await reporter.flush(after: store.recordDisappeared(deleted, as: .deleted, type: type, site: site))
             try await reporter.flush(after: store.recordDisappeared(refused, as: .hidden, type: type, site: site))

@@ -12,8 +12,10 @@ import GRDB
 /// stored compressed (`ContentText`).
 struct ContentTable {
     /// Ids of short texts already looked up in this transaction: statuses,
-    /// authors and categories repeat from post to post.
-    private var knownShortTexts: [String: Int64] = [:]
+    /// authors and categories repeat from post to post. Keyed by the UTF-8
+    /// bytes, as the rows are: `String`'s equality is Unicode's canonical
+    /// equivalence, under which "é" and "e" with a combining accent are one.
+    private var knownShortTexts: [[UInt8]: Int64] = [:]
     /// Whether new rows are written as schema v7 writes them (`ContentText`),
     /// or plain, as the v3 migration wrote them before `plain_size` existed.
     private let compresses: Bool
@@ -28,35 +30,67 @@ struct ContentTable {
     static func isShort(_ text: String) -> Bool { text.utf8.count <= ContentText.plainUpTo }
 
     /// The id of `text`'s row, inserted if no stored version had it yet.
-    /// - Parameter hash: `text`'s hash, when it is already known.
-    mutating func id(of text: String, hash known: Data? = nil, in db: Database) throws -> Int64 {
-        let isShort = Self.isShort(text)
-        if isShort, let id = knownShortTexts[text] { return id }
+    /// - Parameters:
+    ///   - hash: `text`'s hash, when it is already known.
+    ///   - stored: `text` as its row holds it, when it was deflated beforehand.
+    ///   - likelyNew: whether the text is most likely not stored yet (a new or
+    ///     changed post): then it is inserted first, and looked up only if that
+    ///     inserted nothing, one statement instead of two for a new text.
+    mutating func id(
+        of text: String, hash known: Data? = nil, stored: ContentText.Stored? = nil, likelyNew: Bool = false,
+        in db: Database
+    ) throws -> Int64 {
+        let short = Self.isShort(text) ? Array(text.utf8) : nil
+        if let short, let id = knownShortTexts[short] { return id }
         let hash = known ?? Self.hash(text)
+        var inserted = false
+        if likelyNew, compresses {
+            try db.run("INSERT INTO content (hash, text, plain_size) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+                       try arguments(text, hash: hash, stored: stored))
+            inserted = db.changesCount > 0
+        }
         let id: Int64
-        if let existing = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM content WHERE hash = ?"),
-                                             arguments: [hash]) {
+        if inserted {
+            id = db.lastInsertedRowID
+        } else if let existing = try existing(hash, in: db) {
             id = existing
         } else {
-            try insert(text, hash: hash, in: db)
+            try insert(text, hash: hash, stored: stored, in: db)
             id = db.lastInsertedRowID
         }
-        if isShort { knownShortTexts[text] = id }
+        if let short { knownShortTexts[short] = id }
         return id
     }
 
-    private mutating func insert(_ text: String, hash: Data, in db: Database) throws {
+    private func existing(_ hash: Data, in db: Database) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM content WHERE hash = ?"), arguments: [hash])
+    }
+
+    private mutating func insert(_ text: String, hash: Data, stored: ContentText.Stored?, in db: Database) throws {
         guard compresses else { return try db.run("INSERT INTO content (hash, text) VALUES (?, ?)", [hash, text]) }
-        let stored = try ContentText.encode(text, with: &compressor)
-        try db.run("INSERT INTO content (hash, text, plain_size) VALUES (?, ?, ?)", [hash, stored.text, stored.plainSize])
+        try db.run("INSERT INTO content (hash, text, plain_size) VALUES (?, ?, ?)", try arguments(text, hash: hash, stored: stored))
+    }
+
+    /// A new row's values: `stored`, or `text` encoded now, by the writer.
+    private mutating func arguments(_ text: String, hash: Data, stored: ContentText.Stored?) throws -> StatementArguments {
+        let row = try stored ?? ContentText.encode(text, with: &compressor)
+        return [hash, row.text, row.plainSize]
     }
 
     /// The ids of a snapshot's fields, as a version stores them: comma-separated
     /// in tracked-field order, then, when it has them, the raw title, content
     /// and excerpt (a reader that knows only the first ten ignores them).
-    /// - Parameter hashes: the hashes of those texts already known.
-    mutating func ids(of snapshot: PostSnapshot, hashes: [TrackedField: Data] = [:], in db: Database) throws -> String {
-        let rendered = try TrackedField.allCases.map { String(try id(of: snapshot[$0], hash: hashes[$0], in: db)) }
+    /// - Parameters:
+    ///   - hashes: the hashes of those texts already known.
+    ///   - stored: those texts as their rows hold them, where already encoded.
+    ///   - likelyNew: see `id(of:hash:stored:likelyNew:in:)`.
+    mutating func ids(
+        of snapshot: PostSnapshot, hashes: [TrackedField: Data] = [:], stored: [TrackedField: ContentText.Stored] = [:],
+        likelyNew: Bool = false, in db: Database
+    ) throws -> String {
+        let rendered = try TrackedField.allCases.map { field in
+            String(try id(of: snapshot[field], hash: hashes[field], stored: stored[field], likelyNew: likelyNew, in: db))
+        }
         guard snapshot.hasRaw else { return rendered.joined(separator: ",") }
         return (rendered + (try rawIDs(of: snapshot, in: db))).joined(separator: ",")
     }

@@ -20,12 +20,15 @@ enum ContentText {
     /// zlib's level 6, not 1: see docs/benchmarks.md, "Storing every version".
     static let level = Zlib.standard
 
+    /// The `text` and `plain_size` values of a `content` row.
+    typealias Stored = (text: DatabaseValue, plainSize: Int?)
+
     /// The `text` and `plain_size` values that store `text`: plain when it
     /// is short or deflate does not make it smaller.
     /// - Parameter compressor: made at `level`, and made only when a text is long.
     static func encode(
         _ text: String, with compressor: inout Zlib.Compressor?
-    ) throws(ZlibError) -> (text: DatabaseValue, plainSize: Int?) {
+    ) throws(ZlibError) -> Stored {
         var plain = text
         let size = plain.utf8.count
         guard size > plainUpTo else { return (text.databaseValue, nil) }

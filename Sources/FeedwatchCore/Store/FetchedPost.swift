@@ -23,6 +23,14 @@ public struct FetchedPost: Sendable {
     /// SHA-256 of the long field texts as sent (their key in the content
     /// table), made here so that the store's single writer need not.
     var textHashes: [TrackedField: Data]
+    /// The long field texts as a new `content` row holds them (`ContentText`),
+    /// deflated here, on every core, when the caller expected the post to be
+    /// new or changed; empty otherwise, and the single writer deflates what
+    /// turns out to be new (a silent edit found by a verify pass).
+    var storedTexts: [TrackedField: ContentText.Stored] = [:]
+    /// Whether the caller expected the post to be new or changed, so that the
+    /// store inserts its texts before looking them up.
+    var likelyNew = false
 
     /// Whether it was read within seconds of its `modified_gmt`, so that the
     /// next poll fetches it again (see `SameSecondSave`).
@@ -32,6 +40,14 @@ public struct FetchedPost: Sendable {
     public var state: PostState { PostState(status: snapshot[.status]) }
 
     public init(_ post: WordPressPost, normalizer: ContentNormalizer) {
+        var none: Zlib.Compressor?
+        self.init(post, normalizer: normalizer, compressor: &none, compresses: false)
+    }
+
+    /// - Parameters:
+    ///   - compressor: kept from post to post by one thread; made on first use.
+    ///   - compresses: deflate the long texts now (see `storedTexts`).
+    init(_ post: WordPressPost, normalizer: ContentNormalizer, compressor: inout Zlib.Compressor?, compresses: Bool) {
         id = post.id
         modifiedGMT = post.modifiedGMT
         snapshot = PostSnapshot(post)
@@ -39,9 +55,14 @@ public struct FetchedPost: Sendable {
         self.normalizer = normalizer
         titleText = HTMLText.plain(snapshot[.title])
         recheck = SameSecondSave.isPossible(modifiedGMT: post.modifiedGMT, servedAt: post.servedAt)
+        likelyNew = compresses
         var hashes: [TrackedField: Data] = [:]
         for field in TrackedField.allCases where !ContentTable.isShort(snapshot[field]) {
             hashes[field] = ContentTable.hash(snapshot[field])
+            // A failure here is no failure: the writer deflates the text again, and reports it.
+            if compresses, let stored = try? ContentText.encode(snapshot[field], with: &compressor) {
+                storedTexts[field] = stored
+            }
         }
         textHashes = hashes
     }
@@ -54,13 +75,24 @@ extension FetchedPost {
 
     /// A page of posts normalized and hashed in a few concurrent parts, so a
     /// first sync uses every core for what is most of its CPU; in order.
-    public static func fingerprinting(_ posts: [WordPressPost], normalizer: ContentNormalizer) async -> [FetchedPost] {
+    /// - Parameter isFresh: whether a post is likely new or changed (not stored
+    ///   with this `modified_gmt`): its long texts are deflated here too, on
+    ///   every core, instead of by the store's single writer. A verify pass,
+    ///   which fetches every post again, says `false` for those it has stored
+    ///   unchanged, so as not to deflate texts that are already stored.
+    public static func fingerprinting(
+        _ posts: [WordPressPost], normalizer: ContentNormalizer, isFresh: (WordPressPost) -> Bool = { _ in true }
+    ) async -> [FetchedPost] {
+        let fresh = posts.map(isFresh)
         let partSize = max(8, (posts.count + 3) / 4)
-        guard posts.count > partSize else { return posts.map { FetchedPost($0, normalizer: normalizer) } }
+        @Sendable func part(_ range: Range<Int>) -> [FetchedPost] {
+            var compressor: Zlib.Compressor?
+            return range.map { FetchedPost(posts[$0], normalizer: normalizer, compressor: &compressor, compresses: fresh[$0]) }
+        }
+        guard posts.count > partSize else { return part(posts.indices) }
         return await withTaskGroup(of: (Int, [FetchedPost]).self) { group in
             for start in stride(from: 0, to: posts.count, by: partSize) {
-                let part = posts[start..<min(start + partSize, posts.count)]
-                group.addTask { (start, part.map { FetchedPost($0, normalizer: normalizer) }) }
+                group.addTask { (start, part(start..<min(start + partSize, posts.count))) }
             }
             var parts: [(Int, [FetchedPost])] = []
             for await part in group { parts.append(part) }

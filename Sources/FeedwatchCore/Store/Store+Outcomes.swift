@@ -4,6 +4,12 @@ extension Store {
     /// After this many failed syncs in a row a site is reported as failing.
     public static let failingThreshold = 3
 
+    /// How a sync ended, as stored.
+    private enum Outcome: Sendable {
+        case success
+        case failure(String)
+    }
+
     /// Records a complete sync: the first one stores the `baseline` event, one
     /// after a run of failures stores `site-recovered`.
     public func recordSuccess(of site: SiteRecord) async throws(StoreError) -> [PendingEvent] {
@@ -15,39 +21,23 @@ extension Store {
         try await record(.failure(error), of: site)
     }
 
-    /// Queues the outcome with those of other syncs ending within
-    /// `SyncOutcomes.window`, and returns once their transaction committed.
-    private func record(_ outcome: SyncOutcomes.Outcome, of site: SiteRecord) async throws(StoreError) -> [PendingEvent] {
+    /// Committed with the other writes waiting for the writer (`WriteBatches`):
+    /// the scheduler starts the syncs due within a tick together, so quiet
+    /// syncs end together, and each records its outcome in a fraction of a
+    /// transaction.
+    private func record(_ outcome: Outcome, of site: SiteRecord) async throws(StoreError) -> [PendingEvent] {
         let time = Timestamp.now()
-        let result = await withCheckedContinuation { completion in
-            let first = outcomes.add(SyncOutcomes.Entry(site: site, outcome: outcome, time: time, completion: completion))
-            if first { Task { await commitOutcomes() } }
+        let operation = switch outcome {
+        case .success: "recording a successful sync of \(site.name)"
+        case .failure: "recording a failed sync of \(site.name)"
         }
-        return try result.get()
-    }
-
-    private func commitOutcomes() async {
-        try? await Task.sleep(for: SyncOutcomes.window)
-        let entries = outcomes.take()
-        let batch = entries.map { ($0.site, $0.outcome, $0.time) }
-        let operation = switch (entries.count, entries.first?.outcome) {
-        case (1, .success?): "recording a successful sync of \(entries[0].site.name)"
-        case (1, _): "recording a failed sync of \(entries[0].site.name)"
-        default: "recording the outcomes of \(entries.count) syncs (\(entries.prefix(3).map(\.site.name).joined(separator: ", "))\(entries.count > 3 ? ", …" : ""))"
-        }
-        do {
-            let events = try await write(operation) { db in
-                try batch.map { site, outcome, time in try Self.store(outcome, of: site, at: time, in: db) }
-            }
-            if entries.contains(where: { if case .success = $0.outcome { true } else { false } }) { clearWriteFailure() }
-            for (entry, events) in zip(entries, events) { entry.completion.resume(returning: .success(events)) }
-        } catch {
-            for entry in entries { entry.completion.resume(returning: .failure(error)) }
-        }
+        let events = try await batchedWrite(operation) { db in try Self.store(outcome, of: site, at: time, in: db) }
+        if case .success = outcome { clearWriteFailure() }
+        return events
     }
 
     private static func store(
-        _ outcome: SyncOutcomes.Outcome, of site: SiteRecord, at now: String, in db: Database
+        _ outcome: Outcome, of site: SiteRecord, at now: String, in db: Database
     ) throws -> [PendingEvent] {
         switch outcome {
         case .success: try storeSuccess(of: site, at: now, in: db)

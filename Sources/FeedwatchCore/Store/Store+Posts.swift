@@ -10,15 +10,19 @@ extension Store {
     public func record(
         _ posts: [FetchedPost], type: String, site: SiteRecord, highWater: String? = nil
     ) async throws(StoreError) -> [PendingEvent] {
-        try await write("storing posts of \(site.name)") { db in
+        try await batchedWrite("storing posts of \(site.name)") { db in
             if let highWater { try Self.advanceHighWater(to: highWater, siteID: site.id, type: type, in: db) }
             let now = Timestamp.now()
             let baselined = try Self.site(named: site.name, in: db)?.baselined ?? site.baselined
             var contents = ContentTable()
             var events: [PendingEvent] = []
+            // The page's stored states in one query; a post that comes twice in
+            // a page is looked up again, after its first write.
+            let states = try Self.storedStates(of: posts.map(\.id), siteID: site.id, type: type, in: db)
+            var seen = Set<Int>()
             for post in posts {
                 let key = PostKey(siteID: site.id, type: type, id: post.id)
-                var stored = try Self.storedState(of: key, in: db)
+                var stored = try seen.insert(post.id).inserted ? states[post.id] : Self.storedState(of: key, in: db)
                 var fingerprint = post.fingerprint
                 var adoptsRaw = false
                 if let outdated = stored, outdated.normalizer != post.normalizerKey {
@@ -116,7 +120,8 @@ extension Store {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [key.siteID, key.type, key.id, number, now, post.modifiedGMT, post.fingerprint.hash,
                   change.eventKind?.rawValue ?? "baseline", changed.map(\.rawValue).joined(separator: ","),
-                  try contents.ids(of: post.snapshot, hashes: post.textHashes, in: db)])
+                  try contents.ids(of: post.snapshot, hashes: post.textHashes, stored: post.storedTexts,
+                                   likelyNew: post.likelyNew, in: db)])
     }
 
     static func storedState(of key: PostKey, in db: Database) throws -> StoredPostState? {
@@ -125,6 +130,22 @@ extension Store {
             WHERE site_id = ? AND type = ? AND post_id = ?
             """, [key.siteID, key.type, key.id])
         else { return nil }
+        return storedState(row)
+    }
+
+    /// The stored states of those of `ids` that are stored, by id.
+    static func storedStates(of ids: [Int], siteID: Int64, type: String, in db: Database) throws -> [Int: StoredPostState] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT post_id, version, modified_gmt, hash, field_hashes, state, was_public, normalizer, recheck FROM post
+            WHERE site_id = ? AND type = ? AND post_id IN (SELECT value FROM json_each(?))
+            """), arguments: [siteID, type, "[" + ids.map(String.init).joined(separator: ",") + "]"])
+        var states: [Int: StoredPostState] = [:]
+        while let row = try rows.next() { states[row["post_id"]] = storedState(row) }
+        return states
+    }
+
+    private static func storedState(_ row: Row) -> StoredPostState {
         let fingerprint = PostFingerprint(hash: row["hash"], fieldHashes: SnapshotCoding.decodeHashes(row["field_hashes"]))
         return StoredPostState(modifiedGMT: row["modified_gmt"], fingerprint: fingerprint, version: row["version"],
                                state: PostState(rawValue: row["state"]) ?? .public, wasPublic: row["was_public"],

@@ -13,8 +13,8 @@ public final class Store: Sendable {
     /// The `notify[]` channels each committed event is queued for.
     private let channels = Locked<[NotifyChannel]>([])
     private let lastWriteFailure = Locked<StoreError?>(nil)
-    /// Outcomes of syncs waiting for their shared transaction.
-    let outcomes = SyncOutcomes()
+    /// Writes of posts and of sync outcomes waiting for the writer, to be run in one transaction.
+    let batches = WriteBatches()
 
     /// Why the last failed write failed, until a sync is stored whole (small
     /// writes, such as a site's failure, may succeed on a full disk): the
@@ -75,8 +75,10 @@ public final class Store: Sendable {
     /// Runs `body` in one write transaction; a failure rolls everything back.
     /// Events the transaction added to the outbox are queued for the notify
     /// channels in it too, so a channel never waits for the journal.
+    /// - Parameter notesFailure: whether a failure is the database's health
+    ///   (`writeFailure`); not for a batch that is tried again write by write.
     func write<T: Sendable>(
-        _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
+        _ operation: String, notesFailure: Bool = true, _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
         let channels = channels.withLock { $0 }
         do {
@@ -88,7 +90,7 @@ public final class Store: Sendable {
             return result
         } catch {
             let failure = StoreError(path: path, operation: operation, error: error)
-            if !(error is CancellationError) { lastWriteFailure.withLock { $0 = failure } }
+            if notesFailure, !(error is CancellationError) { lastWriteFailure.withLock { $0 = failure } }
             throw failure
         }
     }

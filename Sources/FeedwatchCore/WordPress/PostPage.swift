@@ -26,17 +26,19 @@ public struct PostPage: Sendable {
                                   reason: "the body is not valid UTF-8 (byte \(offset))")
         }
         var firstError: (any Error)?
+        totalPages = response.headers["X-WP-TotalPages"].flatMap { Int($0.trimmingWhitespace()) }
         for candidate in candidates where candidate.first == UInt8(ascii: "[") {
+            // What WordPress sends, read without building what is dropped; anything
+            // else, and every error, as JSONDecoder reads it (see PostScanner).
+            if let scanned = PostScanner.posts(in: candidate) {
+                posts = Self.served(scanned, at: response.servedAt)
+                skipped = 0
+                return
+            }
             do {
                 let entries = try JSONDecoder().decode([Entry].self, from: Data(candidate))
-                let servedAt = response.servedAt
-                posts = entries.compactMap(\.post).map { post in
-                    var post = post
-                    post.servedAt = servedAt
-                    return post
-                }
+                posts = Self.served(entries.compactMap(\.post), at: response.servedAt)
                 skipped = entries.count - posts.count
-                totalPages = response.headers["X-WP-TotalPages"].flatMap { Int($0.trimmingWhitespace()) }
                 return
             } catch let error as WrongField {
                 throw .unexpectedBody(url: response.url, status: response.status, reason: error.description)
@@ -49,6 +51,14 @@ public struct PostPage: Sendable {
                                   reason: "the JSON is not valid (\(ResponseBody.describe(firstError)))")
         }
         throw .unexpectedBody(url: response.url, status: response.status, reason: ResponseBody.describe(response))
+    }
+
+    private static func served(_ posts: [WordPressPost], at servedAt: Date?) -> [WordPressPost] {
+        posts.map { post in
+            var post = post
+            post.servedAt = servedAt
+            return post
+        }
     }
 
     /// One element of the list: a post, or something without a numeric id,

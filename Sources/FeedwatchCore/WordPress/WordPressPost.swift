@@ -7,7 +7,7 @@ import Foundation
 /// A post as the REST API returns it. Every field but `id` may be missing; a
 /// field of the wrong type is an error, so that a broken response is reported
 /// instead of being stored as a revision with empty fields.
-public struct WordPressPost: Sendable, Decodable {
+public struct WordPressPost: Sendable, Equatable, Decodable {
     public var id: Int
     public var modifiedGMT: String?
     public var status: String?
