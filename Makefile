@@ -217,8 +217,10 @@ benchmark: deps
 # The scale benchmark: nginx (Debian's package) serving SITES WordPress-shaped
 # sites on loopback, and the release daemon through its first cycle and one
 # quiet interval, over http and then https with a test CA as each site's
-# caFile; prints the figures of docs/benchmarks.md. SCALE_SCHEMES=http runs one.
-SCALE_SCHEMES ?= http,https
+# caFile, then sites that fail (refused: nothing listens; broken: HTTP 500) for
+# one interval; prints the figures of docs/benchmarks.md. SCALE_SCHEMES=http
+# runs one of them.
+SCALE_SCHEMES ?= http,https,refused,broken
 SCALE_INTERVAL ?= 300
 scale-benchmark: deps journal
 	@$(MAKE) --no-print-directory install-packages PACKAGES="nginx openssl" NO_SERVICES=1

@@ -5,12 +5,24 @@ import TestSupport
 /// One pass of the benchmark: the release `feedwatch run` against every site of
 /// the farm over one scheme, through its first cycle (every site baselined,
 /// every event written to the journal) and then one quiet interval, with the
-/// figures of docs/benchmarks.md printed as it goes.
+/// figures of docs/benchmarks.md printed as it goes. Sites that fail
+/// (`refused`, `broken`) get one interval after every site's first attempt,
+/// and what each attempt costs.
 struct ScaleRun {
+    enum Kind: String, CaseIterable {
+        case http, https
+        /// Every site on a loopback port nobody listens on.
+        case refused
+        /// Every site answers its front page with WordPress's fatal error page, HTTP 500.
+        case broken
+
+        var fails: Bool { self == .refused || self == .broken }
+    }
+
     let feedwatch: String
     let farm: NginxFarm
     let sites: Int
-    let https: Bool
+    let kind: Kind
     let interval: Int
     let directory: String
     let interruption: Interruption
@@ -20,7 +32,7 @@ struct ScaleRun {
     /// How long the first cycle may take before the benchmark gives up.
     static let firstCycleLimit: Duration = .seconds(3600)
 
-    private var scheme: String { https ? "https" : "http" }
+    private var scheme: String { kind.rawValue }
     private var configPath: String { "\(directory)/feedwatch.json" }
     private var databasePath: String { "\(directory)/feedwatch.db" }
 
@@ -50,6 +62,11 @@ struct ScaleRun {
         say("daemon: READY=1 after \(seconds(ready - started)) s")
 
         let progress = try SyncProgress(databasePath: databasePath)
+        if kind.fails {
+            try measureFailures(progress, daemon: daemon, since: started)
+            report(notify)
+            return
+        }
         let baselined = try waitForFirstCycle(progress, daemon: daemon, since: started)
         say("first cycle: every site baselined and its event in the journal after \(seconds(baselined - started)) s"
             + " (\(Int(Double(sites) / max((baselined - started) / .seconds(1), 0.001))) sites/s)")
@@ -80,19 +97,54 @@ struct ScaleRun {
             + "\(interval) s + 5% + 2 s; \(failing) failing")
         say("quiet cycle CPU over \(interval) s: feedwatch \(format(cpu, 2)) s, "
             + "\(format(cpu * 1000 / Double(sites), 3)) ms per site; nginx \(format(farmCPU, 2)) s")
+        report(notify, memory: memory)
+    }
+
+    /// Waits for every site's first failed attempt, then counts the attempts of
+    /// one interval (each site backs off: its second attempt comes half an
+    /// interval to an interval after its first) and their CPU.
+    private func measureFailures(_ progress: SyncProgress, daemon: ChildProcess,
+                                 since started: ContinuousClock.Instant) throws {
+        while try progress.firstCycle().failing < sites {
+            guard daemon.isRunning else { throw BenchmarkError("the daemon ended during the first attempts: \(stderrTail)") }
+            guard ContinuousClock.now - started < Self.firstCycleLimit else {
+                throw BenchmarkError("not every site was tried within \(Self.firstCycleLimit)")
+            }
+            try interruption.sleep(seconds: 1)
+        }
+        say("first attempts: every site failed once after \(seconds(ContinuousClock.now - started)) s")
+        let attemptsBefore = try progress.failedAttempts()
+        let cpuBefore = ProcessUsage.cpuSeconds(daemon.pid), farmBefore = farm.cpuSeconds
+        try interruption.sleep(seconds: Double(interval))
+        guard daemon.isRunning else { throw BenchmarkError("the daemon ended while sites failed: \(stderrTail)") }
+        let cpu = ProcessUsage.cpuSeconds(daemon.pid) - cpuBefore, farmCPU = farm.cpuSeconds - farmBefore
+        let attempts = try progress.failedAttempts() - attemptsBefore
+        say("failing cycle: \(attempts) failed attempts in \(interval) s; feedwatch \(format(cpu, 2)) s of CPU, "
+            + "\(format(cpu * 1000 / Double(max(attempts, 1)), 3)) ms per attempt; nginx \(format(farmCPU, 2)) s")
+    }
+
+    private func report(_ notify: NotifyListener, memory: (rss: Double, peak: Double)? = nil) {
         say("watchdog: longest gap between WATCHDOG=1 \(seconds(notify.current.longestWatchdogGap)) s "
             + "(WatchdogSec=\(Self.watchdogSeconds))")
-        say("memory: \(format(memory.rss, 1)) MB RSS at the end, \(format(memory.peak, 1)) MB peak")
+        if let memory {
+            say("memory: \(format(memory.rss, 1)) MB RSS at the end, \(format(memory.peak, 1)) MB peak")
+        }
         say("database: \(format(databaseMegabytes, 1)) MB (\(Int(databaseMegabytes * 1_048_576 / Double(sites))) bytes per site)")
         say("status: \(notify.current.status)")
     }
 
     private func writeConfiguration() throws {
         var text = "{\n  \"defaults\": {\"interval\": \(interval)"
-        if https { text += ", \"caFile\": \"\(farm.caFile)\"" }
+        if kind == .https { text += ", \"caFile\": \"\(farm.caFile)\"" }
         text += "},\n  \"database\": \"\(databasePath)\",\n  \"sites\": [\n"
+        let closedPort = kind == .refused ? try LoopbackPort.free() : 0
         for index in 0..<sites {
-            text += "    {\"name\": \"scale-\(scheme)-\(index)\", \"url\": \"\(farm.url(site: index, https: https))\"}"
+            let url = switch kind {
+            case .http, .https: farm.url(site: index, https: kind == .https)
+            case .refused: "http://s\(index).farm.localhost:\(closedPort)/"
+            case .broken: farm.brokenURL(site: index)
+            }
+            text += "    {\"name\": \"scale-\(scheme)-\(index)\", \"url\": \"\(url)\"}"
             text += index == sites - 1 ? "\n" : ",\n"
         }
         text += "  ]\n}\n"

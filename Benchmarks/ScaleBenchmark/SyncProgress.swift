@@ -46,6 +46,11 @@ struct SyncProgress {
         }
     }
 
+    /// Failed syncs since each site's last success, summed over the sites.
+    func failedAttempts() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT coalesce(sum(failures_in_row), 0) FROM site") ?? 0 }
+    }
+
     /// As the store writes times: ISO 8601 in UTC, whole seconds.
     private static func stamp(_ time: Date) -> String { time.ISO8601Format() }
 }

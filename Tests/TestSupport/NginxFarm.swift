@@ -50,6 +50,11 @@ public final class NginxFarm {
         https ? "https://s\(index).farm.localhost:\(httpsPort)/" : "http://s\(index).farm.localhost:\(httpPort)/"
     }
 
+    /// A site whose every page is WordPress's PHP fatal error page, HTTP 500.
+    public func brokenURL(site index: Int) -> String {
+        "http://s\(index).farm.localhost:\(httpPort)/broken/"
+    }
+
     /// The nginx processes' CPU seconds so far (master and worker).
     public var cpuSeconds: Double {
         guard let pid = process?.pid else { return 0 }
@@ -119,6 +124,10 @@ public final class NginxFarm {
                         default_type text/html;
                         add_header Link '<$scheme://$http_host/wp-json/>; rel="https://api.w.org/"';
                         return 200 '<!DOCTYPE html><html><head><title>$host</title></head><body><p>A WordPress-shaped front page.</p></body></html>';
+                    }
+                    location /broken/ {
+                        default_type text/html;
+                        return 500 '<!DOCTYPE html><html><head><title>WordPress &rsaquo; Error</title></head><body><p>There has been a critical error on this website.</p></body></html>';
                     }
                     location = /wp-json/wp/v2/posts {
                         if ($arg_modified_after) {
