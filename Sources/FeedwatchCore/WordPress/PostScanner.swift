@@ -44,17 +44,7 @@ struct PostScanner {
         skipWhitespace()
         try expect(UInt8(ascii: "["))
         var posts: [WordPressPost] = []
-        skipWhitespace()
-        if peek() == UInt8(ascii: "]") {
-            at += 1
-        } else {
-            while true {
-                skipWhitespace()
-                posts.append(try post())
-                skipWhitespace()
-                if try separator(closing: UInt8(ascii: "]")) { break }
-            }
-        }
+        try elements { scanner throws(Declined) in posts.append(try scanner.post()) }
         skipWhitespace()
         guard at == bytes.count else { throw Declined() }
         return posts
@@ -172,6 +162,22 @@ struct PostScanner {
         }
     }
 
+    /// The elements of the array whose `[` was just read, through its `]`:
+    /// `body` is at each element.
+    private mutating func elements(_ body: (inout PostScanner) throws(Declined) -> Void) throws(Declined) {
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") {
+            at += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            try body(&self)
+            skipWhitespace()
+            if try separator(closing: UInt8(ascii: "]")) { return }
+        }
+    }
+
     /// A member's name, which has no escapes (WordPress's have none).
     private mutating func key() throws(Declined) -> UnsafeBufferPointer<UInt8> {
         try expect(UInt8(ascii: "\""))
@@ -225,17 +231,8 @@ struct PostScanner {
     private mutating func integers() throws(Declined) -> [Int] {
         try expect(UInt8(ascii: "["))
         var list: [Int] = []
-        skipWhitespace()
-        if peek() == UInt8(ascii: "]") {
-            at += 1
-            return list
-        }
-        while true {
-            skipWhitespace()
-            list.append(try integer())
-            skipWhitespace()
-            if try separator(closing: UInt8(ascii: "]")) { return list }
-        }
+        try elements { scanner throws(Declined) in list.append(try scanner.integer()) }
+        return list
     }
 
     /// A string, unescaped.
@@ -338,17 +335,7 @@ struct PostScanner {
             try members { scanner, _ throws(Declined) in try scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
             at += 1
-            skipWhitespace()
-            if peek() == UInt8(ascii: "]") {
-                at += 1
-                return
-            }
-            while true {
-                skipWhitespace()
-                try skipValue(depth: depth + 1)
-                skipWhitespace()
-                if try separator(closing: UInt8(ascii: "]")) { return }
-            }
+            try elements { scanner throws(Declined) in try scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
         case UInt8(ascii: "n"): try literal("null")
