@@ -154,7 +154,7 @@ public struct SiteSyncer: Sendable {
     private func discover(_ record: SiteRecord, with wordpress: WordPressClient) async throws(SyncError) -> RESTRoot {
         let root: RESTRoot
         do {
-            root = try await wordpress.discoverRoot(siteURL: site.url)
+            root = try await wordpress.discoverRoot(siteURL: site.url, keepsConnection: record.failuresInRow == 0)
         } catch {
             throw .wordpress(error)
         }

@@ -31,14 +31,18 @@ public struct WordPressClient: Sendable {
     /// else `<url>/wp-json/`, else `<url>/?rest_route=/`. A linked root on
     /// another origin is refused when the site has an application password
     /// (see `SiteCredentials`), and taken as it is otherwise.
-    public func discoverRoot(siteURL: String) async throws(WordPressError) -> RESTRoot {
-        let front = try await get(siteURL)
+    /// - Parameter keepsConnection: whether the connection is worth keeping for
+    ///   the listing that follows. Not for a site whose last sync failed: its
+    ///   next answer is most likely a failure too, after which the connection
+    ///   would only sit in libcurl's cache until it ages out.
+    public func discoverRoot(siteURL: String, keepsConnection: Bool = true) async throws(WordPressError) -> RESTRoot {
+        let front = try await get(siteURL, keepConnection: keepsConnection)
         if let linked = Self.indexLink(in: front.headers.values("link")) {
             try credentials?.check(linked)
             return RESTRoot(linked)
         }
         for candidate in [siteURL + "wp-json/", siteURL + "?rest_route=/"] {
-            guard let response = try? await get(candidate), response.status == 200,
+            guard let response = try? await get(candidate, keepConnection: keepsConnection), response.status == 200,
                   Self.isRESTIndex(response.body)
             else { continue }
             return RESTRoot(candidate)
