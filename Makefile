@@ -217,13 +217,14 @@ benchmark: deps
 # The scale benchmark: nginx (Debian's package) serving SITES WordPress-shaped
 # sites on loopback, and the release daemon through its first cycle and one
 # quiet interval, over http and then https with a test CA as each site's
-# caFile, then sites that fail (refused: nothing listens; broken: HTTP 500) for
-# one interval; prints the figures of docs/benchmarks.md. SCALE_SCHEMES=http
-# runs one of them.
-SCALE_SCHEMES ?= http,https,refused,broken
+# caFile, then http with every name looked up through a DNS server on loopback
+# (dns: dnsmasq, and root for a private resolv.conf), then sites that fail
+# (refused: nothing listens; broken: HTTP 500) for one interval; prints the
+# figures of docs/benchmarks.md. SCALE_SCHEMES=http runs one of them.
+SCALE_SCHEMES ?= http,https,dns,refused,broken
 SCALE_INTERVAL ?= 300
 scale-benchmark: deps journal
-	@$(MAKE) --no-print-directory install-packages PACKAGES="nginx openssl" NO_SERVICES=1
+	@$(MAKE) --no-print-directory install-packages PACKAGES="nginx openssl dnsmasq-base" NO_SERVICES=1
 	swift build -c release --product feedwatch
 	swift build -c release --product scale-benchmark
 	.build/release/scale-benchmark $(SITES) $(SCALE_SCHEMES) $(SCALE_INTERVAL)

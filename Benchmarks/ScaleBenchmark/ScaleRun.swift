@@ -11,6 +11,8 @@ import TestSupport
 struct ScaleRun {
     enum Kind: String, CaseIterable {
         case http, https
+        /// http, with every site's name looked up in DNS (`LocalResolver`).
+        case dns
         /// Every site on a loopback port nobody listens on.
         case refused
         /// Every site answers its front page with WordPress's fatal error page, HTTP 500.
@@ -26,6 +28,8 @@ struct ScaleRun {
     let interval: Int
     let directory: String
     let interruption: Interruption
+    /// The DNS server of the `dns` run.
+    var resolver: LocalResolver?
 
     /// The unit's `WatchdogSec=`.
     static let watchdogSeconds = 60
@@ -52,7 +56,9 @@ struct ScaleRun {
         environment["NOTIFY_SOCKET"] = notify.path
         environment["WATCHDOG_USEC"] = String(Self.watchdogSeconds * 1_000_000)
         let started = ContinuousClock.now, startedAt = Date()
-        let daemon = try ChildProcess(feedwatch, ["run", "--config", configPath, "--database", databasePath],
+        var command = (path: feedwatch, arguments: ["run", "--config", configPath, "--database", databasePath])
+        if let resolver { command = resolver.command(command.path, command.arguments) }
+        let daemon = try ChildProcess(command.path, command.arguments,
                                       environment: environment, errors: "\(directory)/daemon.stderr")
         defer {
             let status = daemon.stop(grace: 30)
@@ -75,6 +81,7 @@ struct ScaleRun {
 
         let quietStart = Date()
         let cpuBefore = ProcessUsage.cpuSeconds(daemon.pid), farmBefore = farm.cpuSeconds
+        let resolverBefore = resolver?.cpuSeconds ?? 0
         let until = ContinuousClock.now + .seconds(interval)
         var lastReport = ContinuousClock.now
         while ContinuousClock.now < until {
@@ -86,6 +93,7 @@ struct ScaleRun {
             }
         }
         let cpu = ProcessUsage.cpuSeconds(daemon.pid) - cpuBefore, farmCPU = farm.cpuSeconds - farmBefore
+        let resolverCPU = (resolver?.cpuSeconds ?? 0) - resolverBefore
         let synced = try progress.synced(since: quietStart)
         // The scheduler spreads each site's next sync over its interval ±5%, so
         // that sites configured alike drift apart: a site may come up to 5% late.
@@ -96,7 +104,8 @@ struct ScaleRun {
         say("quiet cycle: \(synced) of \(sites) sites synced within \(interval) s, \(syncedWithJitter) within "
             + "\(interval) s + 5% + 2 s; \(failing) failing")
         say("quiet cycle CPU over \(interval) s: feedwatch \(format(cpu, 2)) s, "
-            + "\(format(cpu * 1000 / Double(sites), 3)) ms per site; nginx \(format(farmCPU, 2)) s")
+            + "\(format(cpu * 1000 / Double(sites), 3)) ms per site; nginx \(format(farmCPU, 2)) s"
+            + (resolver == nil ? "" : "; dnsmasq \(format(resolverCPU, 2)) s"))
         report(notify, memory: memory)
     }
 
@@ -135,12 +144,13 @@ struct ScaleRun {
 
     private func writeConfiguration() throws {
         var text = "{\n  \"defaults\": {\"interval\": \(interval)"
-        if kind == .https { text += ", \"caFile\": \"\(farm.caFile)\"" }
+        if kind == .https { text += ", \"caFile\": \"\(try caBundle())\"" }
         text += "},\n  \"database\": \"\(databasePath)\",\n  \"sites\": [\n"
         let closedPort = kind == .refused ? try LoopbackPort.free() : 0
         for index in 0..<sites {
             let url = switch kind {
             case .http, .https: farm.url(site: index, https: kind == .https)
+            case .dns: "http://s\(index).\(LocalResolver.domain):\(farm.httpPort)/"
             case .refused: "http://s\(index).farm.localhost:\(closedPort)/"
             case .broken: farm.brokenURL(site: index)
             }
@@ -149,6 +159,17 @@ struct ScaleRun {
         }
         text += "  ]\n}\n"
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// The farm's CA after the system's bundle, as every site's `caFile`: a
+    /// real site's certificate is checked against the system's 140-odd
+    /// authorities, and the store libcurl builds from them is what each new
+    /// connection would otherwise parse again.
+    private func caBundle() throws -> String {
+        let path = "\(directory)/ca-bundle.pem"
+        let system = (try? String(contentsOfFile: "/etc/ssl/certs/ca-certificates.crt", encoding: .utf8)) ?? ""
+        try (system + String(contentsOfFile: farm.caFile, encoding: .utf8)).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 
     private func waitForReady(_ notify: NotifyListener, daemon: ChildProcess,

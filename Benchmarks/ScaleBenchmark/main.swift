@@ -4,11 +4,12 @@ import TestSupport
 // The scale benchmark (docs/benchmarks.md): a farm of WordPress-shaped sites
 // served by nginx on loopback, and the release `feedwatch run` through its first
 // cycle and one quiet interval, over http and then over https with the farm's
-// test CA as every site's caFile; `refused` and `broken` run sites that fail
+// test CA as every site's caFile; `dns` is http with every site's name looked
+// up through a DNS server on loopback (dnsmasq; needs root); `refused` and `broken` run sites that fail
 // (connection refused, HTTP 500) and print the CPU of each failed attempt.
 //
 //   scale-benchmark SITES [RUNS] [INTERVAL]     (default 1000 http,https 300;
-//                                               RUNS from http, https, refused, broken)
+//                                               RUNS from http, https, dns, refused, broken)
 //
 // `make scale-benchmark SITES=100000` builds and runs it. It needs nginx and
 // openssl (Debian's packages), and the release feedwatch beside it.
@@ -21,7 +22,7 @@ let interval = arguments.count > 3 ? Int(arguments[3]) ?? 300 : 300
 let feedwatch = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().appendingPathComponent("feedwatch").path
 
 guard siteCount > 0, interval >= 10, runs.allSatisfy({ $0 != nil }) else {
-    FileHandle.standardError.write(Data("usage: scale-benchmark SITES [http,https,refused,broken] [INTERVAL >= 10]\n".utf8))
+    FileHandle.standardError.write(Data("usage: scale-benchmark SITES [http,https,dns,refused,broken] [INTERVAL >= 10]\n".utf8))
     exit(64)
 }
 
@@ -33,9 +34,12 @@ do {
     defer { farm.stop() }
     printLine("scale-benchmark: \(siteCount) sites, nginx on 127.0.0.1:\(farm.httpPort) (http) and :\(farm.httpsPort) (https), "
           + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
+    let resolver = runs.contains(.dns) ? try LocalResolver(directory: root.file("resolver")) : nil
+    defer { resolver?.stop() }
     for case let kind? in runs {
         try ScaleRun(feedwatch: feedwatch, farm: farm, sites: siteCount, kind: kind, interval: interval,
-                     directory: root.file(kind.rawValue), interruption: interruption).run()
+                     directory: root.file(kind.rawValue), interruption: interruption,
+                     resolver: kind == .dns ? resolver : nil).run()
     }
 } catch {
     FileHandle.standardError.write(Data("scale-benchmark: \(error)\n".utf8))

@@ -99,6 +99,12 @@ final class CurlTransfer: @unchecked Sendable {
         try Curl.set(handle, CURLOPT_SSL_VERIFYPEER, long: 1)
         try Curl.set(handle, CURLOPT_SSL_VERIFYHOST, long: 2)
         if let caFile = request.caFile { try Curl.set(handle, CURLOPT_CAINFO, string: caFile) }
+        // Certificates come from one file, the site's `caFile` or the system's bundle, never
+        // also from Debian's default directory (/etc/ssl/certs, the same certificates hashed):
+        // a `caFile` is trusted instead of the system's, and libcurl keeps a parsed store from
+        // one connection to the next only when no directory is set. Otherwise every new TLS
+        // connection parses the system's bundle, some 140 certificates, again.
+        try Curl.set(handle, CURLOPT_CAPATH, pointer: nil)
         try Curl.set(handle, CURLOPT_TCP_KEEPALIVE, long: 1)
         try Curl.set(handle, CURLOPT_TIMEOUT_MS, long: Self.milliseconds(request.timeout))
         try Curl.set(handle, CURLOPT_CONNECTTIMEOUT_MS, long: Self.milliseconds(request.connectTimeout))
