@@ -51,7 +51,7 @@ func seconds(_ duration: Duration) -> Double {
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
-var store: Store? = try Store(path: databasePath)
+var store: SQLiteStore? = try SQLiteStore(path: databasePath)
 let site = try await store!.registerSite(name: "benchmark", url: "https://bench.example/")
 let clock = ContinuousClock()
 var rawBytes = 0
@@ -81,7 +81,7 @@ for id in 1...postCount { rawBytes += rawJSONSize(added: addition(id, revision: 
     let size = try DatabaseQueue(path: databasePath).read { db in
         try Int.fetchOne(db, sql: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") ?? 0
     }
-    store = try Store(path: databasePath)
+    store = try SQLiteStore(path: databasePath)
     return size
 }
 let afterIngest = try databaseBytes()

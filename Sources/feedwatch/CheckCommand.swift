@@ -26,10 +26,10 @@ struct CheckCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         guard problems.isEmpty else {
-            for problem in problems { StandardError.write("\(store.path): \(problem)\n") }
-            StandardError.write("\(store.path): damaged; restore it from a backup, or move it away to start a new history\n")
+            for problem in problems { StandardError.write("\(store.location): \(problem)\n") }
+            StandardError.write("\(store.location): damaged; restore it from a backup, or move it away to start a new history\n")
             throw ExitCode.failure
         }
-        print("\(store.path): OK (PRAGMA quick_check)")
+        print("\(store.location): OK (PRAGMA quick_check)")
     }
 }

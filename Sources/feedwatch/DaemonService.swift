@@ -32,7 +32,7 @@ struct DaemonService: Service {
         let (requests, requester) = AsyncStream.makeStream(of: SyncRequest.self)
         let pollRequests = PollRequestServer(store: store, scheduler: requester, logger: logger)
         let (dispatchers, redispatch) = AsyncStream.makeStream(of: NotificationDispatcher.self)
-        logger.info("watching \(sites) \(sites == 1 ? "site" : "sites"), database \(engine.store.path)")
+        logger.info("watching \(sites) \(sites == 1 ? "site" : "sites"), database \(engine.store.location)")
         notifier.ready(status: Self.status(SchedulerSummary(sites: sites, failing: 0, syncing: 0),
                                            changesInLastHour: 0, troubles: DaemonTroubles()))
         await cancelWhenGracefulShutdown {

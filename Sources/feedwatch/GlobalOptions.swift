@@ -32,10 +32,10 @@ struct GlobalOptions: ParsableArguments {
     /// The database, opened for reading only: `--database`, else the one the
     /// configuration names. The daemon may be writing it meanwhile.
     /// - Parameter configuration: the configuration, when it is loaded already.
-    func openStoreForReading(_ configuration: Configuration? = nil) throws -> Store {
+    func openStoreForReading(_ configuration: Configuration? = nil) throws -> any Store {
         let path = try database ?? databasePath(configuration ?? loadConfiguration())
         do {
-            return try Store(path: path, readOnly: true)
+            return try SQLiteStore(path: path, readOnly: true)
         } catch {
             StandardError.write("feedwatch: \(error)\n")
             throw ExitCode.failure

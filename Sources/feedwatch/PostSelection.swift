@@ -14,7 +14,7 @@ struct PostSelection: ParsableArguments {
     var json = false
 
     /// The post's history; a clear message and exit 1 when it is not stored.
-    func history(in store: Store) async throws -> PostHistory {
+    func history(in store: any Store) async throws -> PostHistory {
         let found: PostHistory?
         do {
             found = try await store.history(site: site, postID: postID)
@@ -23,7 +23,7 @@ struct PostSelection: ParsableArguments {
             throw ExitCode.failure
         }
         guard let found, !found.versions.isEmpty else {
-            StandardError.write("feedwatch: \(store.path) holds no post \(postID) of a site named \"\(site)\"\n")
+            StandardError.write("feedwatch: \(store.location) holds no post \(postID) of a site named \"\(site)\"\n")
             throw ExitCode.failure
         }
         return found

@@ -142,7 +142,7 @@ import TestSupport
     /// value no rule makes), the previous rules' version in `normalizer`, and, without raw texts,
     /// versions of ten fields.
     private func ageDatabase(_ harness: WatchedSite) async throws {
-        try await harness.engine.store.write("ageing") { db in
+        try await harness.engine.sqliteStore.write("ageing") { db in
             let rows = try Row.fetchAll(db, sql: "SELECT site_id, type, post_id, version, normalizer FROM post")
             for row in rows {
                 let key: String = row["normalizer"]
@@ -164,7 +164,7 @@ import TestSupport
     }
 
     private func normalizerKeys(_ harness: WatchedSite) async throws -> Set<String> {
-        try await harness.engine.store.read("keys") { db in try Set(String.fetchAll(db, sql: "SELECT normalizer FROM post")) }
+        try await harness.engine.sqliteStore.read("keys") { db in try Set(String.fetchAll(db, sql: "SELECT normalizer FROM post")) }
     }
 
     @Test func aDatabaseBaselinedUnderTheOldRulesGivesNoEventAfterTheUpgrade() async throws {

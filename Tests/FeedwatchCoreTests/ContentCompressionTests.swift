@@ -18,7 +18,7 @@ import TestSupport
         fixture.content ?? "",
     ]
 
-    private func store(_ directory: TemporaryDirectory) throws -> Store { try Store(path: directory.file("feedwatch.db")) }
+    private func store(_ directory: TemporaryDirectory) throws -> SQLiteStore { try SQLiteStore(path: directory.file("feedwatch.db")) }
 
     private func post(content: String, modified: String = "m1") -> FetchedPost {
         FetchedPost(WordPressPost(id: 1, modifiedGMT: modified, status: "publish", link: "https://a.org/?p=1",
@@ -90,7 +90,7 @@ import TestSupport
     @Test func storedVersionsTakeLessThanHalfTheirRawJSON() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("feedwatch.db")
-        let store = try Store(path: path)
+        let store = try SQLiteStore(path: path)
         let site = try await store.registerSite(name: "s", url: "https://a.org/")
         let json = try Fixture.postData().count
         let count = 300

@@ -13,7 +13,7 @@ import TestSupport
     /// one more paragraph; returns their snapshots, by number.
     private func versionSixDatabase(at path: String, versions: Int) async throws -> [Int: PostSnapshot] {
         let old = try DatabaseQueue(path: path)
-        try StoreSchema.migrator.migrate(old, upTo: "v6: same-second saves")
+        try SQLiteSchema.migrator.migrate(old, upTo: "v6: same-second saves")
         let snapshots = try await old.write { db in
             try db.execute(sql: "INSERT INTO site (id, name, url, baselined_at) VALUES (1, 's', 'https://a.org/', 'x')")
             var contents = ContentTable(compresses: false)  // the INSERT of v6: (hash, text)
@@ -40,13 +40,13 @@ import TestSupport
         return snapshots
     }
 
-    private func readAll(_ store: Store, _ count: Int) async throws -> [Int: PostSnapshot] {
+    private func readAll(_ store: SQLiteStore, _ count: Int) async throws -> [Int: PostSnapshot] {
         let versions = try await store.versions(site: "s", postID: 7, numbers: Array(1...count))
         return Dictionary(uniqueKeysWithValues: versions.map { ($0.summary.version, $0.snapshot) })
     }
 
     /// (plain rows longer than ContentText.plainUpTo, compressed rows, stored bytes, plain bytes)
-    private func census(_ store: Store) async throws -> (plain: Int, compressed: Int, stored: Int, original: Int) {
+    private func census(_ store: SQLiteStore) async throws -> (plain: Int, compressed: Int, stored: Int, original: Int) {
         try await store.read("census") { db in
             let row = try #require(try Row.fetchOne(db, sql: """
                 SELECT count(*) FILTER (WHERE plain_size IS NULL AND length(CAST(text AS BLOB)) > ?) AS plain,
@@ -63,9 +63,9 @@ import TestSupport
         let path = directory.file("feedwatch.db")
         let written = try await versionSixDatabase(at: path, versions: 20)
 
-        let store = try Store(path: path)
-        let applied = try await store.read("migrations") { db in try StoreSchema.migrator.appliedIdentifiers(db) }
-        #expect(applied == Set(StoreSchema.migrator.migrations))
+        let store = try SQLiteStore(path: path)
+        let applied = try await store.read("migrations") { db in try SQLiteSchema.migrator.appliedIdentifiers(db) }
+        #expect(applied == Set(SQLiteSchema.migrator.migrations))
         #expect(try await readAll(store, 20) == written)
         let census = try await census(store)
         #expect(census.plain == 0, "no long text is left plain")
@@ -84,17 +84,17 @@ import TestSupport
         let path = directory.file("feedwatch.db")
         let written = try await versionSixDatabase(at: path, versions: 20)
         let old = try DatabaseQueue(path: path)
-        try StoreSchema.migrator.migrate(old)
+        try SQLiteSchema.migrator.migrate(old)
         // Two small batches, then the process "dies".
         for _ in 0..<2 { #expect(try await old.write { db in try ContentV7.compressBatch(batchBytes: 20_000, in: db) }) }
         try old.close()
 
-        let reader = try Store(path: path, readOnly: true)
+        let reader = try SQLiteStore(path: path, readOnly: true)
         let halfway = try await census(reader)
         #expect(halfway.plain > 0 && halfway.compressed > 0, "some rows compressed, some not: \(halfway)")
         #expect(try await readAll(reader, 20) == written)
 
-        let store = try Store(path: path)
+        let store = try SQLiteStore(path: path)
         #expect(try await census(store).plain == 0)
         #expect(try await readAll(store, 20) == written)
         #expect(try await readAll(reader, 20) == written)

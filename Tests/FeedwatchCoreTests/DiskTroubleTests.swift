@@ -57,7 +57,7 @@ import TestSupport
     }
 
     private func storedIsSound(_ harness: WatchedSite, post id: Int) async throws {
-        let integrity = try await harness.engine.store.read("integrity") { db in
+        let integrity = try await harness.engine.sqliteStore.read("integrity") { db in
             try String.fetchOne(db, sql: "PRAGMA integrity_check")
         }
         #expect(integrity == "ok")

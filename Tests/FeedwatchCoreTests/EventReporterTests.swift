@@ -6,7 +6,7 @@ import TestSupport
 @Suite struct EventReporterTests {
     @Test func concurrentFlushesWriteEachEventExactlyOnce() async throws {
         let directory = try TemporaryDirectory()
-        let store = try Store(path: directory.file("feedwatch.db"))
+        let store = try SQLiteStore(path: directory.file("feedwatch.db"))
         let reporter = EventReporter(store: store, journal: JournalWriter(destination: .journal), logger: Logger(label: "test"))
         let names = (0..<20).map { uniqueSiteName("flush-\($0)") }
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -45,7 +45,7 @@ import TestSupport
         /// Every stored version of the hostile site, to prove nothing changed.
         func hostileVersions() async throws -> [String] {
             let name = hostile.name
-            return try await engine.store.read("versions") { db in
+            return try await engine.sqliteStore.read("versions") { db in
                 try String.fetchAll(db, sql: """
                     SELECT v.post_id || ':' || v.number || ':' || v.hash FROM version v JOIN site s ON s.id = v.site_id
                     WHERE s.name = ? ORDER BY 1

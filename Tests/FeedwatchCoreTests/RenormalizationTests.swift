@@ -31,7 +31,7 @@ import TestSupport
         let syncer = engine.syncer(for: configuration)
         #expect(await syncer.sync(full: true).error == nil)
         #expect(try JournalReader.entries(site: harness.name).map { $0["FEEDWATCH_EVENT"] } == ["baseline"])
-        let keys = try await engine.store.read("keys") { db in try Set(String.fetchAll(db, sql: "SELECT normalizer FROM post")) }
+        let keys = try await engine.sqliteStore.read("keys") { db in try Set(String.fetchAll(db, sql: "SELECT normalizer FROM post")) }
         #expect(keys == [ContentNormalizer(ignorePatterns: configuration.ignore).key])
 
         harness.site.edit(id, content: #"Other text.<span class="views">14 views</span>"#, bumpModified: false)

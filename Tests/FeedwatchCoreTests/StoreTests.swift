@@ -13,7 +13,7 @@ import TestSupport
 
     @Test func firstSyncStoresSilentlyThenOneBaselineWithTheCount() async throws {
         let directory = try TemporaryDirectory()
-        let store = try Store(path: directory.file("nested/dir/feedwatch.db"))
+        let store = try SQLiteStore(path: directory.file("nested/dir/feedwatch.db"))
         let site = try await store.registerSite(name: "s", url: "https://a.org/")
         let events = try await store.record([fetched(1, title: "a", modified: "m1"), fetched(2, title: "b", modified: "m1")],
                                             type: "posts", site: site)
@@ -26,7 +26,7 @@ import TestSupport
 
     @Test func versionsAreNumberedAndUnchangedPostsStoreNothing() async throws {
         let directory = try TemporaryDirectory()
-        let store = try Store(path: directory.file("feedwatch.db"))
+        let store = try SQLiteStore(path: directory.file("feedwatch.db"))
         let site = try await store.registerSite(name: "s", url: "https://a.org/")
         _ = try await store.record([fetched(1, title: "a", modified: "m1")], type: "posts", site: site)
         _ = try await store.recordSuccess(of: site)
@@ -54,7 +54,7 @@ import TestSupport
 
     @Test func aPostRevisedManyTimesCostsOnlyItsDistinctTexts() async throws {
         let directory = try TemporaryDirectory()
-        let store = try Store(path: directory.file("feedwatch.db"))
+        let store = try SQLiteStore(path: directory.file("feedwatch.db"))
         let site = try await store.registerSite(name: "s", url: "https://a.org/")
         let body = "<p>" + String(repeating: "A long body that never changes. ", count: 200) + "</p>"
         func post(title: String, modified: Int) -> FetchedPost {
@@ -85,7 +85,7 @@ import TestSupport
 
     @Test func sameIdTwiceInOnePageIsStoredOnce() async throws {
         let directory = try TemporaryDirectory()
-        let store = try Store(path: directory.file("feedwatch.db"))
+        let store = try SQLiteStore(path: directory.file("feedwatch.db"))
         let site = try await store.registerSite(name: "s", url: "https://a.org/")
         _ = try await store.recordSuccess(of: site)
         let events = try await store.record([fetched(5, title: "a", modified: "m1"), fetched(5, title: "a", modified: "m1")],
@@ -96,13 +96,13 @@ import TestSupport
     @Test func eventsStayInTheOutboxUntilMarkedEmitted() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("feedwatch.db")
-        var store: Store? = try Store(path: path)
+        var store: SQLiteStore? = try SQLiteStore(path: path)
         let site = try await store!.registerSite(name: "s", url: "https://a.org/")
         let baseline = try await store!.recordSuccess(of: site)
         #expect(try await store!.unemittedEvents().map(\.id) == baseline.map(\.id))
         store = nil
 
-        let reopened = try Store(path: path)
+        let reopened = try SQLiteStore(path: path)
         let pending = try await reopened.unemittedEvents()
         #expect(pending.map(\.event.kind) == [.baseline])
         for event in pending { try await reopened.markEmitted(event) }
@@ -111,7 +111,7 @@ import TestSupport
 
     @Test func siteFailingOnceAfterThreeFailuresThenRecoveredOnce() async throws {
         let directory = try TemporaryDirectory()
-        let store = try Store(path: directory.file("feedwatch.db"))
+        let store = try SQLiteStore(path: directory.file("feedwatch.db"))
         let site = try await store.registerSite(name: "s", url: "https://a.org/")
         var kinds: [EventKind] = []
         for _ in 0..<5 { kinds += try await store.recordFailure(of: site, error: "boom").map(\.event.kind) }
@@ -123,14 +123,14 @@ import TestSupport
 
     @Test func databaseIsInWALModeSoReadersNeverBlockTheDaemon() async throws {
         let directory = try TemporaryDirectory()
-        let store = try Store(path: directory.file("feedwatch.db"))
+        let store = try SQLiteStore(path: directory.file("feedwatch.db"))
         let mode = try await store.read("journal mode") { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
 
     @Test func unwritableLocationGivesAClearError() throws {
         #expect {
-            _ = try Store(path: "/proc/feedwatch-cannot-exist/feedwatch.db")
+            _ = try SQLiteStore(path: "/proc/feedwatch-cannot-exist/feedwatch.db")
         } throws: { error in
             "\(error)".hasPrefix("database /proc/feedwatch-cannot-exist/feedwatch.db: opening the database failed:")
         }
@@ -142,7 +142,7 @@ import TestSupport
     /// revised, then unpublished (seen through an application password).
     private func versionOneDatabase(at path: String) async throws {
         let old = try DatabaseQueue(path: path)
-        try StoreSchema.migrator.migrate(old, upTo: "v1")
+        try SQLiteSchema.migrator.migrate(old, upTo: "v1")
         try await old.write { db in
             try db.execute(sql: "INSERT INTO site (id, name, url, baselined_at) VALUES (1, 's', 'https://a.org/', '2025-01-01T00:00:00Z')")
             try db.execute(sql: """
@@ -169,9 +169,9 @@ import TestSupport
         let path = directory.file("feedwatch.db")
         try await versionOneDatabase(at: path)
 
-        let store = try Store(path: path)
-        let applied = try await store.read("migrations") { db in try StoreSchema.migrator.appliedIdentifiers(db) }
-        #expect(applied == Set(StoreSchema.migrator.migrations))
+        let store = try SQLiteStore(path: path)
+        let applied = try await store.read("migrations") { db in try SQLiteSchema.migrator.appliedIdentifiers(db) }
+        #expect(applied == Set(SQLiteSchema.migrator.migrations))
         #expect(try await store.storedStamps(siteID: 1, type: "posts")
                 == [7: PostStamp(modifiedGMT: "2025-01-03T00:00:00", state: .hidden)])
         #expect(try await store.collectionState(siteID: 1, type: "posts") == CollectionState())
@@ -195,7 +195,7 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let path = directory.file("feedwatch.db")
         try await versionOneDatabase(at: path)
-        let store = try Store(path: path)
+        let store = try SQLiteStore(path: path)
         let site = try await store.registerSite(name: "s", url: "https://a.org/")
         let post = WordPressPost(id: 7, modifiedGMT: "2025-01-04T00:00:00", status: "publish", link: "https://a.org/?p=7",
                                  title: "Second", content: "<p>Body\n</p>")
@@ -210,11 +210,11 @@ import TestSupport
         let path = directory.file("feedwatch.db")
         try await versionOneDatabase(at: path)
         #expect {
-            _ = try Store(path: path, readOnly: true)
+            _ = try SQLiteStore(path: path, readOnly: true)
         } throws: { error in
             "\(error)".contains("written by an older feedwatch")
         }
-        _ = try Store(path: path)
-        _ = try Store(path: path, readOnly: true)
+        _ = try SQLiteStore(path: path)
+        _ = try SQLiteStore(path: path, readOnly: true)
     }
 }

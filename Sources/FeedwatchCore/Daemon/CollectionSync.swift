@@ -23,7 +23,7 @@ struct CollectionSync {
     let root: RESTRoot
     let site: SiteRecord
     let wordpress: WordPressClient
-    let store: Store
+    let store: any Store
     let reporter: EventReporter
     let normalizer: ContentNormalizer
     let logger: Logger

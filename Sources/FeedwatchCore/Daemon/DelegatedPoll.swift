@@ -11,12 +11,12 @@ public struct DelegatedPoll: Sendable {
         case ownPoll(DatabaseLock)
     }
 
-    private let store: Store
+    private let store: any Store
     /// How long the request may wait to be taken.
     private let patience: Duration
     private let interval: Duration
 
-    public init(store: Store, patience: Duration = .seconds(30), interval: Duration = .milliseconds(100)) {
+    public init(store: any Store, patience: Duration = .seconds(30), interval: Duration = .milliseconds(100)) {
         self.store = store
         self.patience = patience
         self.interval = interval
@@ -36,11 +36,11 @@ public struct DelegatedPoll: Sendable {
                     throw DelegatedPollError.lost(writer)
                 case .taken:
                     // Free again with the request taken: the daemon stopped before answering.
-                    if try DatabaseLock.acquire(database: store.path) != nil {
+                    if try DatabaseLock.acquire(database: store.location) != nil {
                         throw DelegatedPollError.holderStopped(writer)
                     }
                 case .waiting:
-                    if let lock = try DatabaseLock.acquire(database: store.path) {
+                    if let lock = try DatabaseLock.acquire(database: store.location) {
                         if try await store.withdrawPollRequest(id) { return .ownPoll(lock) }
                         throw DelegatedPollError.holderStopped(writer)
                     }
@@ -58,7 +58,7 @@ public struct DelegatedPoll: Sendable {
         } catch let error as DatabaseLockError {
             throw .lock(error)
         } catch {
-            throw .store(StoreError(path: store.path, operation: "waiting for the daemon", error: error))
+            throw .store(StoreError(path: store.location, operation: "waiting for the daemon", error: error))
         }
     }
 }

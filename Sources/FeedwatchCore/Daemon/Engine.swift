@@ -4,7 +4,7 @@ import Logging
 /// HTTP client, the journal, and a syncer per site.
 public struct Engine: Sendable {
     public private(set) var configuration: Configuration
-    public let store: Store
+    public let store: any Store
     public let http: HTTPClient
     public let reporter: EventReporter
     private let databasePath: String?
@@ -24,7 +24,7 @@ public struct Engine: Sendable {
         self.logger = logger
         openFiles = OpenFileLimit.raise()
         do {
-            store = try Store(path: path)
+            store = try SQLiteStore(path: path)
         } catch {
             throw .store(error)
         }
@@ -67,8 +67,8 @@ public struct Engine: Sendable {
         engine.warnAboutExposedPasswords()
         engine.warnAboutOpenFileLimit()
         let path = Self.databasePath(option: databasePath, configuration, environment: environment)
-        if path != store.path {
-            logger.warning("the database is now \(path), but \(store.path) stays in use until feedwatch restarts")
+        if path != store.location {
+            logger.warning("the database is now \(path), but \(store.location) stays in use until feedwatch restarts")
         }
         return engine
     }
@@ -137,15 +137,15 @@ public struct Engine: Sendable {
         var waited = false
         while true {
             do {
-                if let lock = try DatabaseLock.acquire(database: store.path) {
+                if let lock = try DatabaseLock.acquire(database: store.location) {
                     try await store.recordWriter(command: command)
                     return lock
                 }
                 let holder = try await store.writer()
                 guard holder?.command == "poll", ContinuousClock.now < deadline else {
-                    throw EngineError.databaseInUse(store.path, by: holder)
+                    throw EngineError.databaseInUse(store.location, by: holder)
                 }
-                if !waited { logger.notice("waiting for \(holder.map(\.description) ?? "feedwatch poll") to finish with \(store.path)") }
+                if !waited { logger.notice("waiting for \(holder.map(\.description) ?? "feedwatch poll") to finish with \(store.location)") }
                 waited = true
                 try await Task.sleep(for: .milliseconds(200))
             } catch let error as EngineError {

@@ -10,7 +10,7 @@ import Logging
 /// never writes an event twice, and one the journal refused is retried by the
 /// next flush.
 public actor EventReporter {
-    private let store: Store
+    private let store: any Store
     public nonisolated let journal: JournalWriter
     private let logger: Logger
     /// The newest flush; each new one waits for it before reading the outbox.
@@ -22,7 +22,7 @@ public actor EventReporter {
     private let pacer: JournalPacer
     private static let batchSize = 500
 
-    public init(store: Store, journal: JournalWriter, pacer: JournalPacer = JournalPacer(), logger: Logger) {
+    public init(store: any Store, journal: JournalWriter, pacer: JournalPacer = JournalPacer(), logger: Logger) {
         self.store = store
         self.journal = journal
         self.pacer = pacer
@@ -109,7 +109,7 @@ public actor EventReporter {
     /// Writes the outbox to the journal, marking each event reported as soon as
     /// it is written: a crash between the two can repeat at most that one entry
     /// (with the same `FEEDWATCH_EVENT_ID`), never lose one.
-    private static func drain(store: Store, journal: JournalWriter, pacer: JournalPacer) async -> Drained {
+    private static func drain(store: any Store, journal: JournalWriter, pacer: JournalPacer) async -> Drained {
         var drained = Drained()
         do {
             while true {

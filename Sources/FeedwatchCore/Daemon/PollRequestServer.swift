@@ -5,13 +5,13 @@ import Logging
 /// their regular syncs, so no site is ever synced twice at once and every
 /// event is reported once, by the daemon), and writes the answer back.
 public struct PollRequestServer: Sendable {
-    private let store: Store
+    private let store: any Store
     private let scheduler: AsyncStream<SyncRequest>.Continuation
     private let interval: Duration
     private let logger: Logger
 
     /// - Parameter interval: how often the database is looked at for requests.
-    public init(store: Store, scheduler: AsyncStream<SyncRequest>.Continuation, interval: Duration = .milliseconds(250),
+    public init(store: any Store, scheduler: AsyncStream<SyncRequest>.Continuation, interval: Duration = .milliseconds(250),
                 logger: Logger) {
         self.store = store
         self.scheduler = scheduler

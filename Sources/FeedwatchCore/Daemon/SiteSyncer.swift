@@ -4,7 +4,7 @@ import Logging
 /// configured collection, record the outcome.
 public struct SiteSyncer: Sendable {
     public let site: SiteConfiguration
-    private let store: Store
+    private let store: any Store
     private let http: HTTPClient
     private let reporter: EventReporter
     private let environment: [String: String]
@@ -13,7 +13,7 @@ public struct SiteSyncer: Sendable {
     private let baseLogger: Logger
 
     public init(
-        site: SiteConfiguration, store: Store, http: HTTPClient, reporter: EventReporter,
+        site: SiteConfiguration, store: any Store, http: HTTPClient, reporter: EventReporter,
         environment: [String: String] = [:], logger: Logger
     ) {
         self.site = site

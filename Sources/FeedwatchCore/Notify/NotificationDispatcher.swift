@@ -12,14 +12,14 @@ import Logging
 public struct NotificationDispatcher: Sendable {
     private let channels: [NotifyChannel]
     private let sender: NotificationSender
-    private let store: Store
+    private let store: any Store
     private let logger: Logger
     /// The wait after a first failure, doubled for each further one (see `Backoff`).
     private let retryBase: Duration
     /// How often an idle channel looks for new events.
     private let idlePoll: Duration
 
-    public init(channels: [NotifyChannel], sender: NotificationSender, store: Store, logger: Logger,
+    public init(channels: [NotifyChannel], sender: NotificationSender, store: any Store, logger: Logger,
                 retryBase: Duration = .seconds(10), idlePoll: Duration = .seconds(1)) {
         self.channels = channels
         self.sender = sender

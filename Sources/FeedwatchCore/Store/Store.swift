@@ -1,144 +1,149 @@
-import GRDB
-import Locking
-#if canImport(Glibc)
-import Glibc
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
 #endif
 
-/// The SQLite database: sites, the newest state of each post, every version,
-/// and the outbox of events. WAL mode, so `status` and `history` can read while
-/// the daemon writes.
-public final class Store: Sendable {
-    public let path: String
-    let pool: DatabasePool
-    /// The `notify[]` channels each committed event is queued for.
-    private let channels = Locked<[NotifyChannel]>([])
-    private let lastWriteFailure = Locked<StoreError?>(nil)
-    /// Writes of posts and of sync outcomes waiting for the writer, to be run in one transaction.
-    let batches = WriteBatches()
+/// Where feedwatch keeps sites, the newest state of each post, every version,
+/// the outbox of events and the notification queues. Each backend (SQLite,
+/// the embedded default: `SQLiteStore`) is only SQL: what a sync's findings
+/// mean — which change a post underwent, which events report it — is decided
+/// once, by `ChangeRecorder`, inside a backend's write transaction
+/// (`writeChanges`).
+///
+/// Every method either does all it says or, throwing, nothing.
+public protocol Store: AnyObject, Sendable {
+    /// The database as messages name it: a file's path, or a URL without password.
+    var location: String { get }
 
     /// Why the last failed write failed, until a sync is stored whole (small
     /// writes, such as a site's failure, may succeed on a full disk): the
     /// database's own health, for the status line.
-    public var writeFailure: StoreError? { lastWriteFailure.withLock { $0 } }
-
-    func clearWriteFailure() { lastWriteFailure.withLock { $0 = nil } }
-
-    /// - Parameter readOnly: for commands that only read (`history`, `diff`):
-    ///   nothing is created or migrated, and the daemon may be writing meanwhile.
-    public init(path: String, readOnly: Bool = false) throws(StoreError) {
-        self.path = path
-        do {
-            if readOnly {
-                guard access(path, F_OK) == 0 else {
-                    throw StoreProblem("no such file; nothing has been stored there yet (check --database or the "
-                        + "configuration's \"database\")")
-                }
-            } else {
-                try Self.createParentDirectory(of: path)
-            }
-            var configuration = GRDB.Configuration()
-            configuration.readonly = readOnly
-            configuration.busyMode = .timeout(10)
-            configuration.label = "feedwatch"
-            // In WAL mode NORMAL survives any crash of the process; only the last
-            // commits can be lost to a power cut (as journald's own unsynced entries
-            // are), and the database is never damaged. FULL would fsync every commit.
-            // A small page cache per connection (1 MiB, not SQLite's 2 MiB default) and
-            // two readers: the daemon's memory is mostly page caches otherwise. (An
-            // 8 MiB writer cache stores a 100,000-post first sync 40% faster, the
-            // content hash index being written at random, for 7 MB more at peak.)
-            // A new database gets 8 KiB pages (SQLite can change an existing one's only by
-            // a VACUUM outside WAL mode): a compressed content of a typical post is about
-            // 2.5 KB, of which a 4 KiB page holds one and wastes the rest, 40% of the file.
-            configuration.maximumReaderCount = 2
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA page_size = 8192; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -1024")
-            }
-            pool = try DatabasePool(path: path, configuration: configuration)
-            if readOnly {
-                try Self.checkSchema(of: pool)
-            } else {
-                try StoreSchema.migrator.migrate(pool)
-                try ContentV7.compressPlainRows(in: pool)
-            }
-        } catch {
-            throw StoreError(path: path, operation: "opening the database", error: error)
-        }
-    }
+    var writeFailure: StoreError? { get }
 
     /// From now on, each event committed is queued, in its own transaction,
     /// for those of `channels` that want it (a start, a reload).
-    public func route(to channels: [NotifyChannel]) {
-        self.channels.withLock { $0 = channels }
+    func route(to channels: [NotifyChannel])
+
+    /// Runs `body` in one write transaction, with the events it adds to the
+    /// outbox queued for the channels in the same transaction: everything or,
+    /// throwing, nothing. A backend may commit several such writes together.
+    /// - Parameter completingSync: whether it stores the end of a whole sync,
+    ///   which clears `writeFailure`.
+    func writeChanges(
+        _ operation: String, completingSync: Bool,
+        _ body: @escaping @Sendable (any StoreTransaction) throws -> [PendingEvent]
+    ) async throws(StoreError) -> [PendingEvent]
+
+    // MARK: Sites and collections
+
+    /// What a sync starts from: the site's record (created on first sight; a
+    /// changed URL forgets the discovered REST root) and the state of each of
+    /// `types` — in one read when the site is known as configured, a quiet
+    /// sync's only read.
+    func startSync(name: String, url: String, types: [String]) async throws(StoreError) -> SiteSyncState
+    func saveRESTRoot(_ root: String?, siteID: Int64) async throws(StoreError)
+    func collectionState(siteID: Int64, type: String) async throws(StoreError) -> CollectionState
+    func saveRESTBase(_ restBase: String, siteID: Int64, type: String) async throws(StoreError)
+    /// Keeps (or, with `nil`, forgets) the validators of the last incremental listing.
+    func saveValidators(_ validators: Validators?, siteID: Int64, type: String) async throws(StoreError)
+    /// The stored stamp of every post of a collection, by id.
+    func storedStamps(siteID: Int64, type: String) async throws(StoreError) -> [Int: PostStamp]
+    /// The stored stamps of some posts of a collection, by id: what an
+    /// incremental sync compares one listed page with.
+    func storedStamps(siteID: Int64, type: String, ids: [Int]) async throws(StoreError) -> [Int: PostStamp]
+    /// Records that a pass listing every post of the collection completed, and
+    /// moves the high-water mark to the newest `modified_gmt` it saw.
+    func recordPass(siteID: Int64, type: String, reconciled: Bool, verified: Bool, highWater: String?)
+        async throws(StoreError)
+
+    // MARK: The outbox
+
+    /// Events committed but not yet written to the journal, oldest first: after a
+    /// crash these are what the previous process did not get to report.
+    func unemittedEvents(limit: Int) async throws(StoreError) -> [PendingEvent]
+    /// Removes a reported event from the outbox (the versions keep the history).
+    func markEmitted(_ pending: PendingEvent) async throws(StoreError)
+    /// How many events wait for the journal.
+    func unemittedCount() async throws(StoreError) -> Int
+
+    // MARK: Notification queues
+
+    /// The channel's oldest undelivered event: a channel gets its events one
+    /// at a time, in the order they happened.
+    func nextDelivery(for channel: String) async throws(StoreError) -> Delivery?
+    /// The delivery is done: it leaves the queue.
+    func deliverySucceeded(_ delivery: Delivery) async throws(StoreError)
+    /// The attempt failed; the next one is at `retryAt`.
+    func deliveryFailed(_ delivery: Delivery, error: String, retryAt: Date) async throws(StoreError)
+    /// The event will never reach the channel (refused for good, or too old):
+    /// it leaves the queue, and the reason stays as the channel's last error.
+    func deliveryAbandoned(_ delivery: Delivery, reason: String) async throws(StoreError)
+    /// Forgets what waits for channels no longer configured; returns how many
+    /// events each of them had waiting.
+    func dropDeliveries(exceptFor channels: [String]) async throws(StoreError) -> [String: Int]
+    /// Every configured channel's backlog and last outcome, in the order given.
+    func channelStatuses(_ channels: [String]) async throws(StoreError) -> [ChannelStatus]
+    /// This database's name in idempotency keys.
+    func instanceID() async throws(StoreError) -> String
+
+    // MARK: Poll requests (`feedwatch poll` while the daemon runs)
+
+    func requestPoll(sites: [String], full: Bool) async throws(StoreError) -> Int64
+    /// Takes every request not taken yet, oldest first (the daemon).
+    func takePollRequests() async throws(StoreError) -> [PollRequest]
+    func answerPoll(_ id: Int64, with outcomes: [SiteOutcome]) async throws(StoreError)
+    func pollRequestState(_ id: Int64) async throws(StoreError) -> PollRequest.State
+    /// Takes back a request the daemon has not taken; `false` if it has.
+    func withdrawPollRequest(_ id: Int64) async throws(StoreError) -> Bool
+    /// Clears an answered request (its asker has read the answer).
+    func forgetPollRequest(_ id: Int64) async throws(StoreError)
+
+    // MARK: Reading the history
+
+    /// Every site the database knows, by name.
+    func siteStatuses() async throws(StoreError) -> [SiteStatus]
+    /// The post's versions, oldest first; `nil` when the site or post is not stored.
+    func history(site: String, postID: Int) async throws(StoreError) -> PostHistory?
+    /// Some versions of a post with their texts, in the order asked; a number
+    /// not stored is left out.
+    func versions(site: String, postID: Int, numbers: [Int]) async throws(StoreError) -> [StoredVersion]
+
+    // MARK: The database itself
+
+    /// Writes this process down as the database's writer; call with the lock held.
+    func recordWriter(command: String) async throws(StoreError)
+    /// The last process that took the lock, by its own record.
+    func writer() async throws(StoreError) -> DatabaseWriter?
+    /// The problems the backend's own check finds in the database, none when it is sound.
+    func quickCheck() async throws(StoreError) -> [String]
+}
+
+extension Store {
+    /// The site's record, created on first sight; a changed URL forgets the
+    /// discovered REST root.
+    public func registerSite(name: String, url: String) async throws(StoreError) -> SiteRecord {
+        try await startSync(name: name, url: url, types: []).record
     }
 
-    /// Runs `body` in one write transaction; a failure rolls everything back.
-    /// Events the transaction added to the outbox are queued for the notify
-    /// channels in it too, so a channel never waits for the journal.
-    /// - Parameter notesFailure: whether a failure is the database's health
-    ///   (`writeFailure`); not for a batch that is tried again write by write.
-    func write<T: Sendable>(
-        _ operation: String, notesFailure: Bool = true, _ body: @escaping @Sendable (Database) throws -> T
-    ) async throws(StoreError) -> T {
-        let channels = channels.withLock { $0 }
-        do {
-            let result = try await pool.write { db in
-                let result = try body(db)
-                if !channels.isEmpty { try Self.queueDeliveries(to: channels, in: db) }
-                return result
-            }
-            return result
-        } catch {
-            let failure = StoreError(path: path, operation: operation, error: error)
-            if notesFailure, !(error is CancellationError) { lastWriteFailure.withLock { $0 = failure } }
-            throw failure
-        }
+    public func unemittedEvents() async throws(StoreError) -> [PendingEvent] {
+        try await unemittedEvents(limit: 1000)
     }
 
-    func read<T: Sendable>(
-        _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
-    ) async throws(StoreError) -> T {
-        do {
-            return try await pool.read(body)
-        } catch {
-            throw StoreError(path: path, operation: operation, error: error)
-        }
-    }
-
-    private static func checkSchema(of pool: DatabasePool) throws {
-        let migrator = StoreSchema.migrator
-        try pool.read { db in
-            if try migrator.hasBeenSuperseded(db) {
-                throw StoreProblem("it was written by a newer feedwatch; use that version")
-            }
-            if try !migrator.hasCompletedMigrations(db) {
-                throw StoreProblem("it was written by an older feedwatch; restart the service (or run feedwatch poll) "
-                    + "once to upgrade it")
-            }
-        }
-    }
-
-    private static func createParentDirectory(of path: String) throws {
-        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
-        let directory = String(path[..<slash])
-        var prefix = path.hasPrefix("/") ? "" : "."
-        for part in directory.split(separator: "/") {
-            prefix += "/\(part)"
-            if mkdir(prefix, 0o750) != 0 && errno != EEXIST {
-                throw StoreDirectoryError(directory: prefix, code: errno)
-            }
+    /// `quickCheck()`, as an error when the database is damaged: the daemon's
+    /// first step, so it never builds on a broken history.
+    public func requireSound() async throws(StoreError) {
+        let problems = try await quickCheck()
+        guard problems.isEmpty else {
+            throw StoreError(path: location, operation: "checking the database", error: StoreDamage(problems: problems))
         }
     }
 }
 
-/// A reason, in words, why the database cannot be used.
-private struct StoreProblem: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-private struct StoreDirectoryError: Error, CustomStringConvertible {
-    let directory: String
-    let code: Int32
-    var description: String { "cannot create the directory \(directory): \(String(cString: strerror(code)))" }
+private struct StoreDamage: Error, CustomStringConvertible {
+    let problems: [String]
+    var description: String {
+        let shown = problems.prefix(3).joined(separator: "; ") + (problems.count > 3 ? "; …" : "")
+        return "the file is damaged (\(shown)); restore it from a backup, or move it away to start a new history"
+    }
 }

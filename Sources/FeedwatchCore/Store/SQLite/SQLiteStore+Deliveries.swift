@@ -5,40 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// An event waiting for one `notify[]` channel.
-public struct Delivery: Sendable, Equatable {
-    public var channel: String
-    public var eventID: Int64
-    public var event: ChangeEvent
-    /// When the event was committed.
-    public var createdAt: Date
-    /// Failed attempts so far.
-    public var attempts: Int
-    public var nextAttempt: Date
-}
-
-/// One channel's health as the database has it, for `feedwatch status`.
-public struct ChannelStatus: Sendable, Equatable, Codable {
-    public var name: String
-    /// Events waiting for the channel.
-    public var backlog: Int
-    public var oldestWaiting: Date?
-    public var lastSuccess: Date?
-    public var lastError: String?
-    public var lastErrorAt: Date?
-
-    public init(name: String, backlog: Int = 0, oldestWaiting: Date? = nil, lastSuccess: Date? = nil,
-                lastError: String? = nil, lastErrorAt: Date? = nil) {
-        self.name = name
-        self.backlog = backlog
-        self.oldestWaiting = oldestWaiting
-        self.lastSuccess = lastSuccess
-        self.lastError = lastError
-        self.lastErrorAt = lastErrorAt
-    }
-}
-
-extension Store {
+extension SQLiteStore {
     /// The channel's oldest undelivered event: a channel gets its events one
     /// at a time, in the order they happened.
     public func nextDelivery(for channel: String) async throws(StoreError) -> Delivery? {

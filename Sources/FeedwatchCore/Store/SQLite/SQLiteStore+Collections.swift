@@ -5,7 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-extension Store {
+extension SQLiteStore {
     public func collectionState(siteID: Int64, type: String) async throws(StoreError) -> CollectionState {
         try await read("reading the sync state of \(type)") { db in
             try Self.collectionStates(siteID: siteID, types: [type], in: db)[type] ?? CollectionState()

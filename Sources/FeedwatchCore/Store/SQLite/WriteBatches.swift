@@ -50,7 +50,7 @@ final class WriteBatches: Sendable {
     }
 }
 
-extension Store {
+extension SQLiteStore {
     /// `write(_:_:)` for the writes of posts and of sync outcomes: run with the others waiting for
     /// the writer in one transaction (see `WriteBatches`).
     func batchedWrite(

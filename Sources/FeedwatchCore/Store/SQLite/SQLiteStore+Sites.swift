@@ -1,16 +1,6 @@
 import GRDB
 
-extension Store {
-    /// The site's record, created on first sight; a changed URL forgets the
-    /// discovered REST root.
-    public func registerSite(name: String, url: String) async throws(StoreError) -> SiteRecord {
-        try await startSync(name: name, url: url, types: []).record
-    }
-
-    /// What a sync starts from: the site's record (created on first sight; a
-    /// changed URL forgets the discovered REST root) and the state of each of
-    /// `types`, in one read when the site is known as configured — a quiet
-    /// sync's only read.
+extension SQLiteStore {
     public func startSync(name: String, url: String, types: [String]) async throws(StoreError) -> SiteSyncState {
         let known = try await read("reading site \(name)") { db -> SiteSyncState? in
             guard let record = try Self.site(named: name, in: db), record.url == url else { return nil }

@@ -5,7 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-extension Store {
+extension SQLiteStore {
     /// Adds an event to the outbox inside the caller's transaction.
     static func enqueue(_ event: ChangeEvent, siteID: Int64, at time: String, in db: Database) throws -> PendingEvent {
         let payload = String(decoding: try JSONEncoder().encode(event), as: UTF8.self)
@@ -16,7 +16,7 @@ extension Store {
 
     /// Events committed but not yet written to the journal, oldest first: after a
     /// crash these are what the previous process did not get to report.
-    public func unemittedEvents(limit: Int = 1000) async throws(StoreError) -> [PendingEvent] {
+    public func unemittedEvents(limit: Int) async throws(StoreError) -> [PendingEvent] {
         try await read("reading unreported events") { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT id, created_at, payload FROM event WHERE emitted_at IS NULL ORDER BY id LIMIT ?"),

@@ -1,6 +1,6 @@
 import GRDB
 
-extension Store {
+extension SQLiteStore {
     /// The post's versions, oldest first; `nil` when the site or post is not stored.
     public func history(site: String, postID: Int) async throws(StoreError) -> PostHistory? {
         try await read("reading the history of \(site) post \(postID)") { db in

@@ -1,6 +1,6 @@
 import GRDB
 
-extension Store {
+extension SQLiteStore {
     /// Every site the database knows, by name.
     public func siteStatuses() async throws(StoreError) -> [SiteStatus] {
         try await read("reading the state of the sites") { db in

@@ -2,7 +2,7 @@ import GRDB
 
 /// The database schema, one migration per released version. Never edit a
 /// migration that has shipped: add a new one.
-enum StoreSchema {
+enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
