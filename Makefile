@@ -30,17 +30,19 @@ DEB_DATE    := $(shell git log -1 --format=%aD 2>/dev/null || date -R)
 # Runtime and build dependencies (Debian names); the tests also need openssl
 # (a self-signed TLS server, HMACs), python3 (the README's webhook receiver)
 # and systemd's journald.
-DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libsystemd-dev zlib1g-dev systemd curl ca-certificates
+DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libpq-dev libsystemd-dev zlib1g-dev systemd curl ca-certificates
 TEST_PACKAGES := openssl python3
 # `make deb` needs dpkg-shlibdeps.
 DEB_BUILD_PACKAGES := dpkg-dev
 # The real-WordPress tests (docs/real-wordpress.md) start these themselves,
 # on loopback, from a temporary directory; their services are never started.
 REAL_WORDPRESS_PACKAGES := wordpress mariadb-server php-fpm nginx
+# The shared store's tests start their own PostgreSQL servers the same way.
+POSTGRESQL_PACKAGES := postgresql
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps deb-deps real-wordpress-deps install-packages build test-real-wordpress release man install uninstall deb test-deb test-system test test-asan test-tsan journal benchmark scale-benchmark history-benchmark fuzz-build fuzz clean
+.PHONY: all deps test-deps deb-deps real-wordpress-deps postgresql-deps install-packages build test-real-wordpress release man install uninstall deb test-deb test-system test test-asan test-tsan journal benchmark scale-benchmark history-benchmark fuzz-build fuzz clean
 
 all: build
 
@@ -52,6 +54,9 @@ test-deps:
 
 real-wordpress-deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(REAL_WORDPRESS_PACKAGES)" NO_SERVICES=1
+
+postgresql-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(POSTGRESQL_PACKAGES)" NO_SERVICES=1
 
 deb-deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES) $(DEB_BUILD_PACKAGES)"
@@ -181,7 +186,7 @@ journal:
 		systemd-cat -t feedwatch-make true || { echo "systemd-journald did not start"; exit 1; }; \
 	fi
 
-test: test-deps real-wordpress-deps journal
+test: test-deps real-wordpress-deps postgresql-deps journal
 	swift build --build-tests
 	swift test --skip-build --no-parallel
 
@@ -197,11 +202,11 @@ test-real-wordpress: test-deps real-wordpress-deps journal
 # start inherit the environment: Swift's crash backtracer is off because it
 # reads memory the sanitizers guard (the crash tests abort on purpose).
 SANITIZER_ENV := SWIFT_BACKTRACE=enable=no
-test-asan: test-deps real-wordpress-deps journal
+test-asan: test-deps real-wordpress-deps postgresql-deps journal
 	swift build --build-tests --sanitize=address --scratch-path .build-asan
 	Tests/Sanitizers/run-asan.sh
 
-test-tsan: test-deps real-wordpress-deps journal
+test-tsan: test-deps real-wordpress-deps postgresql-deps journal
 	swift build --build-tests --sanitize=thread --scratch-path .build-tsan
 	$(SANITIZER_ENV) swift test --skip-build --no-parallel --sanitize=thread --scratch-path .build-tsan
 

@@ -31,6 +31,7 @@ let package = Package(
             name: "FeedwatchCore",
             dependencies: [
                 "CCurl",
+                "CPostgreSQL",
                 "CSystemd",
                 "CZlib",
                 "Locking",
@@ -46,6 +47,11 @@ let package = Package(
             name: "CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPostgreSQL",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
         ),
         .systemLibrary(
             name: "CSystemd",

@@ -1,0 +1,74 @@
+@testable import FeedwatchCore
+import Foundation
+import Testing
+import TestSupport
+
+/// libpq through `PostgresPool`, against a server of the suite's own.
+@Suite(.serialized)
+struct PostgresConnectionTests {
+    @Test func aPoolConnectsOverTheSocketAndOverTCPWithThePassword() async throws {
+        let server = try PostgresServer()
+        let database = try server.createDatabase()
+        let overSocket = PostgresPool(settings: [("dbname", server.socketURL(database: database))], capacity: 2)
+        let overTCP = PostgresPool(settings: [("dbname", server.tcpURL(database: database)), ("password", server.password)],
+                                   capacity: 2)
+        for pool in [overSocket, overTCP] {
+            let answer = try await pool.withConnection { try $0.query("SELECT $1::int + 1 AS n", [41]).first?.int("n") }
+            #expect(answer == 42)
+        }
+    }
+
+    @Test func aWrongPasswordIsRefusedWithTheServersReason() async throws {
+        let server = try PostgresServer()
+        let database = try server.createDatabase()
+        let pool = PostgresPool(settings: [("dbname", server.tcpURL(database: database)), ("password", "wrong")], capacity: 1)
+        await #expect {
+            try await pool.withConnection { _ = try $0.query("SELECT 1") }
+        } throws: { error in
+            "\(error)".contains("password authentication failed for user \"feedwatch\"")
+        }
+    }
+
+    @Test func textNullsAndBytesComeBackAsSent() async throws {
+        let server = try PostgresServer()
+        let database = try server.createDatabase()
+        let pool = PostgresPool(settings: [("dbname", server.socketURL(database: database))], capacity: 1)
+        let bytes: [UInt8] = [0, 1, 0x7f, 0x80, 0xff]
+        let text = "é e\u{301} ✓ 'quoted' \\ $1"
+        let none: String? = nil
+        let row = try await pool.withConnection { connection in
+            let result = try connection.query("SELECT $1::bytea AS b, $2::text AS t, $3::text AS n, $4::bool AS f",
+                                              [Data(bytes), text, none, false])
+            return result.first.map { ($0.bytes("b"), $0.string("t"), $0.string("n"), $0.bool("f")) }
+        }
+        #expect(row?.0 == bytes)
+        #expect(row?.1 == text)
+        #expect(row?.2 == nil)
+        #expect(row?.3 == false)
+    }
+
+    @Test func aPoolReconnectsAfterTheServerRestarts() async throws {
+        let server = try PostgresServer()
+        let database = try server.createDatabase()
+        let pool = PostgresPool(settings: [("dbname", server.socketURL(database: database))], capacity: 1)
+        #expect(try await pool.withConnection { try $0.query("SELECT 1 AS n").first?.int("n") } == 1)
+        try server.stop()
+        try server.start()
+        // The first use finds the old connection broken, reports it, and lets it go.
+        await #expect(throws: PostgresError.self) { try await pool.withConnection { _ = try $0.query("SELECT 1") } }
+        #expect(try await pool.withConnection { try $0.query("SELECT 2 AS n").first?.int("n") } == 2)
+    }
+
+    @Test func aFailedTransactionLeavesNothing() async throws {
+        let server = try PostgresServer()
+        let database = try server.createDatabase()
+        let pool = PostgresPool(settings: [("dbname", server.socketURL(database: database))], capacity: 1)
+        try await pool.withConnection { try $0.execute("CREATE TABLE t (v int PRIMARY KEY)") }
+        await #expect(throws: PostgresError.self) {
+            try await pool.transaction { connection in
+                for _ in 0..<2 { _ = try connection.query("INSERT INTO t VALUES ($1)", [1]) }
+            }
+        }
+        #expect(try server.psql("SELECT count(*) FROM t", database: database) == "0")
+    }
+}
