@@ -66,7 +66,7 @@ struct PostgresConnectionTests {
         try await pool.withConnection { try $0.execute("CREATE TABLE t (v int PRIMARY KEY)") }
         await #expect(throws: PostgresError.self) {
             try await pool.transaction { connection in
-                for _ in 0..<2 { _ = try connection.query("INSERT INTO t VALUES ($1)", [1]) }
+                for _ in 0..<2 { try connection.run("INSERT INTO t VALUES ($1)", [1]) }
             }
         }
         #expect(try server.psql("SELECT count(*) FROM t", database: database) == "0")

@@ -1,8 +1,10 @@
 @testable import FeedwatchCore
+import Foundation
 import GRDB
 import Testing
 import TestSupport
 
+/// The store's behaviour, the same on each backend.
 @Suite struct StoreTests {
     private let normalizer = ContentNormalizer(ignorePatterns: [])
 
@@ -11,9 +13,10 @@ import TestSupport
                                   title: title, content: "<p>body \(id)</p>"), normalizer: normalizer)
     }
 
-    @Test func firstSyncStoresSilentlyThenOneBaselineWithTheCount() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try SQLiteStore(path: directory.file("nested/dir/feedwatch.db"))
+    @Test(arguments: StoreBackend.allCases)
+    func firstSyncStoresSilentlyThenOneBaselineWithTheCount(backend: StoreBackend) async throws {
+        let test = try await TestStore(backend)
+        let store = test.store
         let site = try await store.registerSite(name: "s", url: "https://a.org/")
         let events = try await store.record([fetched(1, title: "a", modified: "m1"), fetched(2, title: "b", modified: "m1")],
                                             type: "posts", site: site)
@@ -24,9 +27,10 @@ import TestSupport
         #expect(try await store.recordSuccess(of: site).isEmpty)
     }
 
-    @Test func versionsAreNumberedAndUnchangedPostsStoreNothing() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try SQLiteStore(path: directory.file("feedwatch.db"))
+    @Test(arguments: StoreBackend.allCases)
+    func versionsAreNumberedAndUnchangedPostsStoreNothing(backend: StoreBackend) async throws {
+        let test = try await TestStore(backend)
+        let store = test.store
         let site = try await store.registerSite(name: "s", url: "https://a.org/")
         _ = try await store.record([fetched(1, title: "a", modified: "m1")], type: "posts", site: site)
         _ = try await store.recordSuccess(of: site)
@@ -46,15 +50,14 @@ import TestSupport
         let new = try await store.record([fetched(2, title: "x", modified: "m1")], type: "posts", site: site)
         #expect(new.map(\.event.kind) == [.new])
 
-        let versions = try await store.pool.read { db in
-            try Int.fetchAll(db, sql: "SELECT number FROM version WHERE post_id = 1 ORDER BY number")
-        }
-        #expect(versions == [1, 2, 3])
+        #expect(try await store.history(site: "s", postID: 1)?.versions.map(\.version) == [1, 2, 3])
+        #expect(try await test.integer("SELECT count(*) FROM version WHERE post_id = 1") == 3)
     }
 
-    @Test func aPostRevisedManyTimesCostsOnlyItsDistinctTexts() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try SQLiteStore(path: directory.file("feedwatch.db"))
+    @Test(arguments: StoreBackend.allCases)
+    func aPostRevisedManyTimesCostsOnlyItsDistinctTexts(backend: StoreBackend) async throws {
+        let test = try await TestStore(backend)
+        let store = test.store
         let site = try await store.registerSite(name: "s", url: "https://a.org/")
         let body = "<p>" + String(repeating: "A long body that never changes. ", count: 200) + "</p>"
         func post(title: String, modified: Int) -> FetchedPost {
@@ -62,10 +65,8 @@ import TestSupport
                                       title: title, content: body), normalizer: normalizer)
         }
         func contentRows() async throws -> (count: Int, bytes: Int) {
-            try await store.read("contents") { db in
-                let row = try #require(try Row.fetchOne(db, sql: "SELECT count(*) AS n, sum(length(text)) AS b FROM content"))
-                return (row["n"], row["b"])
-            }
+            (try #require(try await test.integer("SELECT count(*) FROM content")),
+             try #require(try await test.integer("SELECT sum(length(text)) FROM content")))
         }
         _ = try await store.record([post(title: "Title 0", modified: 0)], type: "posts", site: site)
         let first = try await contentRows()
@@ -83,9 +84,10 @@ import TestSupport
         #expect(versions.allSatisfy { $0.snapshot[.content] == body })
     }
 
-    @Test func sameIdTwiceInOnePageIsStoredOnce() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try SQLiteStore(path: directory.file("feedwatch.db"))
+    @Test(arguments: StoreBackend.allCases)
+    func sameIdTwiceInOnePageIsStoredOnce(backend: StoreBackend) async throws {
+        let test = try await TestStore(backend)
+        let store = test.store
         let site = try await store.registerSite(name: "s", url: "https://a.org/")
         _ = try await store.recordSuccess(of: site)
         let events = try await store.record([fetched(5, title: "a", modified: "m1"), fetched(5, title: "a", modified: "m1")],
@@ -93,25 +95,24 @@ import TestSupport
         #expect(events.map(\.event.kind) == [.new])
     }
 
-    @Test func eventsStayInTheOutboxUntilMarkedEmitted() async throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("feedwatch.db")
-        var store: SQLiteStore? = try SQLiteStore(path: path)
-        let site = try await store!.registerSite(name: "s", url: "https://a.org/")
-        let baseline = try await store!.recordSuccess(of: site)
-        #expect(try await store!.unemittedEvents().map(\.id) == baseline.map(\.id))
-        store = nil
+    @Test(arguments: StoreBackend.allCases)
+    func eventsStayInTheOutboxUntilMarkedEmitted(backend: StoreBackend) async throws {
+        let test = try await TestStore(backend)
+        let site = try await test.store.registerSite(name: "s", url: "https://a.org/")
+        let baseline = try await test.store.recordSuccess(of: site)
+        #expect(try await test.store.unemittedEvents().map(\.id) == baseline.map(\.id))
 
-        let reopened = try SQLiteStore(path: path)
+        let reopened = try await test.reopened()
         let pending = try await reopened.unemittedEvents()
         #expect(pending.map(\.event.kind) == [.baseline])
         for event in pending { try await reopened.markEmitted(event) }
         #expect(try await reopened.unemittedEvents().isEmpty)
     }
 
-    @Test func siteFailingOnceAfterThreeFailuresThenRecoveredOnce() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try SQLiteStore(path: directory.file("feedwatch.db"))
+    @Test(arguments: StoreBackend.allCases)
+    func siteFailingOnceAfterThreeFailuresThenRecoveredOnce(backend: StoreBackend) async throws {
+        let test = try await TestStore(backend)
+        let store = test.store
         let site = try await store.registerSite(name: "s", url: "https://a.org/")
         var kinds: [EventKind] = []
         for _ in 0..<5 { kinds += try await store.recordFailure(of: site, error: "boom").map(\.event.kind) }
@@ -119,6 +120,13 @@ import TestSupport
         kinds = try await store.recordSuccess(of: site).map(\.event.kind)
         #expect(kinds == [.baseline, .siteRecovered])
         #expect(try await store.recordSuccess(of: site).isEmpty)
+    }
+
+    @Test func aDatabaseInNestedDirectoriesIsCreatedWithThem() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.file("nested/dir/feedwatch.db"))
+        _ = try await store.registerSite(name: "s", url: "https://a.org/")
+        #expect(FileManager.default.fileExists(atPath: directory.file("nested/dir/feedwatch.db")))
     }
 
     @Test func databaseIsInWALModeSoReadersNeverBlockTheDaemon() async throws {

@@ -16,6 +16,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         if let database = error as? DatabaseError {
             reason = Self.explain(database)
             summary = Self.summarize(database)
+        } else if let server = error as? PostgresError {
+            reason = server.message
+            summary = Self.summarize(server)
         } else {
             reason = String(describing: error)
             summary = error is ContentError ? "damaged" : "error"
@@ -31,6 +34,19 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case .SQLITE_BUSY, .SQLITE_LOCKED: "busy"
         case .SQLITE_IOERR: "I/O error"
         default: "error"
+        }
+    }
+
+    private static func summarize(_ error: PostgresError) -> String {
+        if error.connectionLost { return "unreachable" }
+        let state = error.sqlState ?? ""
+        switch state.prefix(2) {
+        case "53": return state == "53100" ? "disk full" : "server out of resources"
+        case "57", "08": return "unreachable"
+        case "28": return "permission denied"
+        case "42" where state == "42501": return "permission denied"
+        case "40", "55": return "busy"
+        default: return "error"
         }
     }
 

@@ -38,7 +38,6 @@ final class PostgresConnection {
     var isOpen: Bool { PQstatus(handle) == CONNECTION_OK }
 
     /// Runs one statement, with `$1`, `$2`, … standing for `parameters`.
-    @discardableResult
     func query(_ sql: String, _ parameters: PostgresParameters = []) throws(PostgresError) -> PostgresResult {
         let name = try statement(for: sql, parameterCount: parameters.count)
         let values = parameters.map { $0?.postgresValue }
@@ -68,6 +67,11 @@ final class PostgresConnection {
         }
         let result = PQexecPrepared(handle, name, Int32(parameters.count), buffers, lengths, formats, 0)
         return try check(result)
+    }
+
+    /// `query`, for a statement whose rows, if any, are not needed.
+    func run(_ sql: String, _ parameters: PostgresParameters = []) throws(PostgresError) {
+        _ = try query(sql, parameters)
     }
 
     /// Runs statements without parameters, one after the other (a migration,

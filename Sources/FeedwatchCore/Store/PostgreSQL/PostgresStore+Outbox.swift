@@ -1,0 +1,139 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension PostgresStore {
+    public func unemittedEvents(limit: Int) async throws(StoreError) -> [PendingEvent] {
+        try await read("reading unreported events") { connection in
+            try connection.query("SELECT id, created_at, payload FROM event ORDER BY id LIMIT $1", [limit]).rows
+                .map(Self.pendingEvent)
+        }
+    }
+
+    public func markEmitted(_ pending: PendingEvent) async throws(StoreError) {
+        try await write("marking an event as reported") { connection in
+            try connection.run("DELETE FROM event WHERE id = $1", [pending.id])
+        }
+    }
+
+    public func unemittedCount() async throws(StoreError) -> Int {
+        try await read("counting unreported events") { connection in
+            try connection.query("SELECT count(*) AS n FROM event").first?.int("n") ?? 0
+        }
+    }
+
+    private static func pendingEvent(_ row: PostgresRow) throws -> PendingEvent {
+        guard let id = row.int64("id"), let payload = row.string("payload") else {
+            throw PostgresError("an event row without id or payload")
+        }
+        return PendingEvent(id: id, event: try JSONDecoder().decode(ChangeEvent.self, from: Data(payload.utf8)),
+                            createdAt: row.string("created_at") ?? "")
+    }
+
+    /// Queues `events`, just added to the outbox, for the channels that want
+    /// them, inside the caller's transaction.
+    static func queueDeliveries(of events: [PendingEvent], to channels: [NotifyChannel], in connection: PostgresConnection)
+        throws
+    {
+        guard !channels.isEmpty, !events.isEmpty else { return }
+        let now = Date().timeIntervalSince1970
+        for pending in events {
+            let payload = String(decoding: try JSONEncoder().encode(pending.event), as: UTF8.self)
+            for channel in channels where channel.wants(pending.event.kind, site: pending.event.site) {
+                try connection.run("""
+                    INSERT INTO delivery (channel, event_id, created_at, payload, next_attempt_at) VALUES ($1, $2, $3, $4, $5)
+                    ON CONFLICT DO NOTHING
+                    """, [channel.name, pending.id, pending.createdAt, payload, now])
+            }
+        }
+    }
+
+    public func nextDelivery(for channel: String) async throws(StoreError) -> Delivery? {
+        try await read("reading the next notification for \(channel)") { connection in
+            guard let row = try connection.query("""
+                SELECT event_id, created_at, payload, attempts, next_attempt_at FROM delivery
+                WHERE channel = $1 ORDER BY event_id LIMIT 1
+                """, [channel]).first,
+                let id = row.int64("event_id"), let payload = row.string("payload")
+            else { return nil }
+            return Delivery(channel: channel, eventID: id,
+                            event: try JSONDecoder().decode(ChangeEvent.self, from: Data(payload.utf8)),
+                            createdAt: Timestamp.date(row.string("created_at")) ?? Date(), attempts: row.int("attempts") ?? 0,
+                            nextAttempt: Date(timeIntervalSince1970: row.double("next_attempt_at") ?? 0))
+        }
+    }
+
+    public func deliverySucceeded(_ delivery: Delivery) async throws(StoreError) {
+        try await write("recording a notification sent to \(delivery.channel)") { connection in
+            try Self.remove(delivery, in: connection)
+            try connection.run("""
+                INSERT INTO channel (name, last_success_at) VALUES ($1, $2)
+                ON CONFLICT (name) DO UPDATE SET last_success_at = excluded.last_success_at
+                """, [delivery.channel, Timestamp.now()])
+        }
+    }
+
+    public func deliveryFailed(_ delivery: Delivery, error: String, retryAt: Date) async throws(StoreError) {
+        try await write("recording a failed notification to \(delivery.channel)") { connection in
+            try connection.run("""
+                UPDATE delivery SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2
+                WHERE channel = $3 AND event_id = $4
+                """, [retryAt.timeIntervalSince1970, error, delivery.channel, delivery.eventID])
+            try Self.recordError(error, channel: delivery.channel, in: connection)
+        }
+    }
+
+    public func deliveryAbandoned(_ delivery: Delivery, reason: String) async throws(StoreError) {
+        try await write("giving up a notification to \(delivery.channel)") { connection in
+            try Self.remove(delivery, in: connection)
+            try Self.recordError(reason, channel: delivery.channel, in: connection)
+        }
+    }
+
+    public func dropDeliveries(exceptFor channels: [String]) async throws(StoreError) -> [String: Int] {
+        try await write("forgetting notifications of removed channels") { connection in
+            var dropped: [String: Int] = [:]
+            for row in try connection.query("""
+                DELETE FROM delivery WHERE NOT (channel = ANY($1::text[])) RETURNING channel
+                """, [PostgresArray.texts(channels)]).rows {
+                if let name = row.string("channel") { dropped[name, default: 0] += 1 }
+            }
+            return dropped
+        }
+    }
+
+    public func channelStatuses(_ channels: [String]) async throws(StoreError) -> [ChannelStatus] {
+        try await read("reading the state of the notification channels") { connection in
+            try channels.map { name in
+                let queue = try connection.query(
+                    "SELECT count(*) AS backlog, min(created_at) AS oldest FROM delivery WHERE channel = $1", [name]).first
+                let record = try connection.query(
+                    "SELECT last_success_at, last_error, last_error_at FROM channel WHERE name = $1", [name]).first
+                return ChannelStatus(name: name, backlog: queue?.int("backlog") ?? 0,
+                                     oldestWaiting: Timestamp.date(queue?.string("oldest")),
+                                     lastSuccess: Timestamp.date(record?.string("last_success_at")),
+                                     lastError: record?.string("last_error"),
+                                     lastErrorAt: Timestamp.date(record?.string("last_error_at")))
+            }
+        }
+    }
+
+    public func instanceID() async throws(StoreError) -> String {
+        try await read("reading the database's instance id") { connection in
+            try connection.query("SELECT value FROM meta WHERE key = 'instance'").first?.string("value") ?? "feedwatch"
+        }
+    }
+
+    private static func remove(_ delivery: Delivery, in connection: PostgresConnection) throws {
+        try connection.run("DELETE FROM delivery WHERE channel = $1 AND event_id = $2", [delivery.channel, delivery.eventID])
+    }
+
+    private static func recordError(_ error: String, channel: String, in connection: PostgresConnection) throws {
+        try connection.run("""
+            INSERT INTO channel (name, last_error, last_error_at) VALUES ($1, $2, $3)
+            ON CONFLICT (name) DO UPDATE SET last_error = excluded.last_error, last_error_at = excluded.last_error_at
+            """, [channel, error, Timestamp.now()])
+    }
+}
