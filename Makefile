@@ -42,7 +42,7 @@ POSTGRESQL_PACKAGES := postgresql
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps deb-deps real-wordpress-deps postgresql-deps install-packages build test-real-wordpress release man install uninstall deb test-deb test-system test test-asan test-tsan journal benchmark scale-benchmark history-benchmark fuzz-build fuzz clean
+.PHONY: all deps test-deps deb-deps real-wordpress-deps postgresql-deps test-postgresql install-packages build test-real-wordpress release man install uninstall deb test-deb test-system test test-asan test-tsan journal benchmark scale-benchmark history-benchmark fuzz-build fuzz clean
 
 all: build
 
@@ -186,9 +186,17 @@ journal:
 		systemd-cat -t feedwatch-make true || { echo "systemd-journald did not start"; exit 1; }; \
 	fi
 
+# Every test, then the engine's behaviour suite again with each engine's
+# database on a PostgreSQL server of the test's own (TestDatabase).
 test: test-deps real-wordpress-deps postgresql-deps journal
 	swift build --build-tests
 	swift test --skip-build --no-parallel
+	FEEDWATCH_TEST_STORE=postgresql swift test --skip-build --no-parallel --filter FeedwatchCoreTests
+
+# Only the behaviour suite on PostgreSQL.
+test-postgresql: test-deps postgresql-deps journal
+	swift build --build-tests
+	FEEDWATCH_TEST_STORE=postgresql swift test --skip-build --no-parallel --filter FeedwatchCoreTests
 
 # Only the scenarios against a real WordPress (docs/real-wordpress.md).
 test-real-wordpress: test-deps real-wordpress-deps journal

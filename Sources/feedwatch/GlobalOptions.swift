@@ -10,8 +10,8 @@ struct GlobalOptions: ParsableArguments {
     var config: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "The SQLite database (default: the file's \"database\", else $STATE_DIRECTORY/feedwatch.db, "
-            + "else /var/lib/feedwatch/feedwatch.db).", valueName: "path"))
+        "The SQLite database, or a postgresql:// URL (default: the file's \"database\", "
+            + "else $STATE_DIRECTORY/feedwatch.db, else /var/lib/feedwatch/feedwatch.db).", valueName: "path"))
     var database: String?
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -33,18 +33,29 @@ struct GlobalOptions: ParsableArguments {
     /// configuration names. The daemon may be writing it meanwhile.
     /// - Parameter configuration: the configuration, when it is loaded already.
     func openStoreForReading(_ configuration: Configuration? = nil) throws -> any Store {
-        let path = try database ?? databasePath(configuration ?? loadConfiguration())
-        do {
-            return try SQLiteStore(path: path, readOnly: true)
-        } catch {
-            StandardError.write("feedwatch: \(error)\n")
-            throw ExitCode.failure
+        let location = try databaseLocation(database == nil ? configuration ?? loadConfiguration() : nil)
+        switch location {
+        case .sqlite(let path):
+            do {
+                return try SQLiteStore(path: path, readOnly: true)
+            } catch {
+                StandardError.write("feedwatch: \(error)\n")
+                throw ExitCode.failure
+            }
+        case .postgresql(let location):
+            return PostgresStore(location, environment: environment)
         }
     }
 
     /// `--database`, else the configuration's `database`, else the default.
-    func databasePath(_ configuration: Configuration) -> String {
-        database ?? configuration.databasePath ?? Configuration.defaultDatabasePath(environment: environment)
+    /// - Parameter configuration: not needed when `--database` is given.
+    func databaseLocation(_ configuration: Configuration?) throws -> DatabaseLocation {
+        do {
+            return try Engine.database(option: database, configuration ?? Configuration(source: "", sites: []),
+                                       environment: environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     func makeEngine(_ configuration: Configuration) throws -> Engine {

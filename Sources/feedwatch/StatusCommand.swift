@@ -49,11 +49,12 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.loadConfiguration()
-        let path = options.databasePath(configuration)
+        let location = try options.databaseLocation(configuration)
         var stored: [SiteStatus] = []
         var channels = configuration.notify.map { ChannelStatus(name: $0.name) }
-        // Before the first sync there is no database, and every site is "not synced yet".
-        if FileManager.default.fileExists(atPath: path) {
+        // Before the first sync there is no database file, and every site is "not synced yet".
+        let created = if case .sqlite(let path) = location { FileManager.default.fileExists(atPath: path) } else { true }
+        if created {
             do {
                 let store = try options.openStoreForReading(configuration)
                 stored = try await store.siteStatuses()

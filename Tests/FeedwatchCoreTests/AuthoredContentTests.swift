@@ -109,7 +109,7 @@ import TestSupport
         var configuration = harness.configuration
         configuration.auth = nil
         let engine = try Engine(configuration: Configuration(source: "test", sites: [configuration]),
-                                databasePath: harness.directory.file("feedwatch.db"), environment: [:],
+                                databasePath: harness.database.location, environment: [:],
                                 logger: Logger(label: "test"))
         #expect(await engine.syncer(for: configuration).sync(full: true).error == nil)
         #expect(await engine.syncer(for: configuration).sync(full: true).error == nil)
@@ -164,10 +164,10 @@ import TestSupport
     }
 
     private func normalizerKeys(_ harness: WatchedSite) async throws -> Set<String> {
-        try await harness.engine.sqliteStore.read("keys") { db in try Set(String.fetchAll(db, sql: "SELECT normalizer FROM post")) }
+        try await Set(harness.column("SELECT normalizer FROM post"))
     }
 
-    @Test func aDatabaseBaselinedUnderTheOldRulesGivesNoEventAfterTheUpgrade() async throws {
+    @Test(.sqliteDatabasesOnly) func aDatabaseBaselinedUnderTheOldRulesGivesNoEventAfterTheUpgrade() async throws {
         var id = 0
         let harness = try watched("upgrade-rules", authenticated: false, post: &id)
         let listed = { (titles: [String]) in
@@ -190,7 +190,7 @@ import TestSupport
         await harness.shutdown()
     }
 
-    @Test func anAuthenticatedDatabaseBaselinedOnRenderedContentGivesNoEventAfterTheUpgrade() async throws {
+    @Test(.sqliteDatabasesOnly) func anAuthenticatedDatabaseBaselinedOnRenderedContentGivesNoEventAfterTheUpgrade() async throws {
         var id = 0
         let harness = try watched("upgrade-raw", authenticated: true, post: &id)
         #expect(try await harness.observedSync().events == ["baseline"])

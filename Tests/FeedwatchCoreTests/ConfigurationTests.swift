@@ -23,7 +23,7 @@ import TestSupport
               "database": "/tmp/fw.db"
             }
             """.utf8), source: "test.json")
-        #expect(configuration.databasePath == "/tmp/fw.db")
+        #expect(configuration.database == .sqlite(path: "/tmp/fw.db"))
         #expect(configuration.sites.count == 2)
         let first = configuration.sites[0]
         #expect(first.name == "europesays-uk")

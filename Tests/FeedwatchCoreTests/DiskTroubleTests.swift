@@ -8,7 +8,7 @@ import TestSupport
 /// A full disk under the database (a real tmpfs mount, so the tests run as
 /// root): each sync fails with a clear error, nothing stored is damaged, and
 /// the next sync after space is freed reports what was missed.
-@Suite(.serialized) struct DiskTroubleTests {
+@Suite(.serialized, .sqliteDatabasesOnly) struct DiskTroubleTests {
     /// A tmpfs of `megabytes` mounted over a directory.
     private struct SmallDisk {
         let path: String

@@ -113,7 +113,7 @@ import TestSupport
         // feedwatch restarts: a new engine on the same database.
         await scene.watched.engine.shutdown()
         let engine = try Engine(configuration: scene.watched.engine.configuration,
-                                databasePath: scene.watched.directory.file("feedwatch.db"), environment: [:],
+                                databasePath: scene.watched.database.location, environment: [:],
                                 logger: Logger(label: "test"))
         try scene.receiver.comeBack()
         let restarted = engine.dispatcher(retryBase: .milliseconds(200), idlePoll: .milliseconds(50))

@@ -6,12 +6,15 @@ import TestSupport
 /// libpq through `PostgresPool`, against a server of the suite's own.
 @Suite(.serialized)
 struct PostgresConnectionTests {
+    private func pool(_ settings: [(String, String)], capacity: Int) -> PostgresPool {
+        PostgresPool(capacity: capacity) { settings }
+    }
+
     @Test func aPoolConnectsOverTheSocketAndOverTCPWithThePassword() async throws {
         let server = try PostgresServer()
         let database = try server.createDatabase()
-        let overSocket = PostgresPool(settings: [("dbname", server.socketURL(database: database))], capacity: 2)
-        let overTCP = PostgresPool(settings: [("dbname", server.tcpURL(database: database)), ("password", server.password)],
-                                   capacity: 2)
+        let overSocket = pool([("dbname", server.socketURL(database: database))], capacity: 2)
+        let overTCP = pool([("dbname", server.tcpURL(database: database)), ("password", server.password)], capacity: 2)
         for pool in [overSocket, overTCP] {
             let answer = try await pool.withConnection { try $0.query("SELECT $1::int + 1 AS n", [41]).first?.int("n") }
             #expect(answer == 42)
@@ -21,7 +24,7 @@ struct PostgresConnectionTests {
     @Test func aWrongPasswordIsRefusedWithTheServersReason() async throws {
         let server = try PostgresServer()
         let database = try server.createDatabase()
-        let pool = PostgresPool(settings: [("dbname", server.tcpURL(database: database)), ("password", "wrong")], capacity: 1)
+        let pool = pool([("dbname", server.tcpURL(database: database)), ("password", "wrong")], capacity: 1)
         await #expect {
             try await pool.withConnection { _ = try $0.query("SELECT 1") }
         } throws: { error in
@@ -32,7 +35,7 @@ struct PostgresConnectionTests {
     @Test func textNullsAndBytesComeBackAsSent() async throws {
         let server = try PostgresServer()
         let database = try server.createDatabase()
-        let pool = PostgresPool(settings: [("dbname", server.socketURL(database: database))], capacity: 1)
+        let pool = pool([("dbname", server.socketURL(database: database))], capacity: 1)
         let bytes: [UInt8] = [0, 1, 0x7f, 0x80, 0xff]
         let text = "é e\u{301} ✓ 'quoted' \\ $1"
         let none: String? = nil
@@ -50,7 +53,7 @@ struct PostgresConnectionTests {
     @Test func aPoolReconnectsAfterTheServerRestarts() async throws {
         let server = try PostgresServer()
         let database = try server.createDatabase()
-        let pool = PostgresPool(settings: [("dbname", server.socketURL(database: database))], capacity: 1)
+        let pool = pool([("dbname", server.socketURL(database: database))], capacity: 1)
         #expect(try await pool.withConnection { try $0.query("SELECT 1 AS n").first?.int("n") } == 1)
         try server.stop()
         try server.start()
@@ -62,7 +65,7 @@ struct PostgresConnectionTests {
     @Test func aFailedTransactionLeavesNothing() async throws {
         let server = try PostgresServer()
         let database = try server.createDatabase()
-        let pool = PostgresPool(settings: [("dbname", server.socketURL(database: database))], capacity: 1)
+        let pool = pool([("dbname", server.socketURL(database: database))], capacity: 1)
         try await pool.withConnection { try $0.execute("CREATE TABLE t (v int PRIMARY KEY)") }
         await #expect(throws: PostgresError.self) {
             try await pool.transaction { connection in

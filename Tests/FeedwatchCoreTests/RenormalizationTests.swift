@@ -26,12 +26,12 @@ import TestSupport
         var configuration = harness.configuration
         configuration.ignore = [#"<span class="views">\d+ views</span>"#]
         let engine = try Engine(configuration: Configuration(source: "test", sites: [configuration]),
-                                databasePath: harness.directory.file("feedwatch.db"), environment: [:],
+                                databasePath: harness.database.location, environment: [:],
                                 logger: Logger(label: "test"))
         let syncer = engine.syncer(for: configuration)
         #expect(await syncer.sync(full: true).error == nil)
         #expect(try JournalReader.entries(site: harness.name).map { $0["FEEDWATCH_EVENT"] } == ["baseline"])
-        let keys = try await engine.sqliteStore.read("keys") { db in try Set(String.fetchAll(db, sql: "SELECT normalizer FROM post")) }
+        let keys = try await Set(harness.column("SELECT normalizer FROM post"))
         #expect(keys == [ContentNormalizer(ignorePatterns: configuration.ignore).key])
 
         harness.site.edit(id, content: #"Other text.<span class="views">14 views</span>"#, bumpModified: false)

@@ -33,26 +33,35 @@ final class TestStore: Sendable {
             self.server = server
             database = try server.createDatabase()
         }
-        store = try await Self.open(backend, database: database, server: server)
+        store = try Self.open(backend, database: database, server: server, directory: directory)
     }
 
     /// The same database opened again, as a restarted daemon would.
-    func reopened() async throws -> any Store {
-        try await Self.open(backend, database: database, server: server)
+    func reopened() throws -> any Store {
+        try Self.open(backend, database: database, server: server, directory: directory)
     }
 
-    private static func open(_ backend: StoreBackend, database: String, server: PostgresServer?) async throws -> any Store {
-        switch (backend, server) {
-        case (.postgresql, let server?):
-            try await PostgresStore.open(url: server.tcpURL(database: database), password: server.password)
-        default:
-            try SQLiteStore(path: database)
-        }
+    private static func open(
+        _ backend: StoreBackend, database: String, server: PostgresServer?, directory: TemporaryDirectory
+    ) throws -> any Store {
+        guard backend == .postgresql, let server else { return try SQLiteStore(path: database) }
+        let passwordFile = try directory.write("database.password", server.password)
+        let location = PostgresLocation(url: server.tcpURL(database: database), password: .file(passwordFile))
+        return PostgresStore(location, environment: [:])
     }
 
     /// The one integer a query portable to both backends' SQL answers.
     func integer(_ sql: String) async throws -> Int? {
         if let server { return Int(try server.psql(sql, database: database)) }
         return try await (store as? SQLiteStore)?.read("test query") { db in try Int.fetchOne(db, sql: sql) }
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// For a test of what only an SQLite file has (a database an older
+    /// release wrote, a file on a full disk), skipped when the behaviour
+    /// suite runs on PostgreSQL (`make test-postgresql`).
+    static var sqliteDatabasesOnly: Self {
+        .enabled(if: !TestDatabase.isPostgreSQL, "an SQLite database's own behaviour")
     }
 }

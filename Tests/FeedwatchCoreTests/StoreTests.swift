@@ -102,7 +102,7 @@ import TestSupport
         let baseline = try await test.store.recordSuccess(of: site)
         #expect(try await test.store.unemittedEvents().map(\.id) == baseline.map(\.id))
 
-        let reopened = try await test.reopened()
+        let reopened = try test.reopened()
         let pending = try await reopened.unemittedEvents()
         #expect(pending.map(\.event.kind) == [.baseline])
         for event in pending { try await reopened.markEmitted(event) }

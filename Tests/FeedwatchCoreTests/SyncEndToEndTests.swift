@@ -86,10 +86,7 @@ import TestSupport
         #expect(entries.map { $0["FEEDWATCH_EVENT"] } == ["baseline", "site-failing"])
         #expect(entries.last?["PRIORITY"] == "3")
         #expect(entries.last?["FEEDWATCH_ERROR"]?.contains("cannot reach the server") == true)
-        let stored = try await harness.engine.sqliteStore.read("count") { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM version") ?? 0
-        }
-        #expect(stored == 5)
+        #expect(try await harness.column("SELECT count(*) FROM version") == ["5"])
         await harness.engine.shutdown()
     }
 }

@@ -1,5 +1,6 @@
 import FakeWordPress
 @testable import FeedwatchCore
+import GRDB
 import Logging
 import TestSupport
 
@@ -9,6 +10,7 @@ struct WatchedSite {
     let server: FakeWordPressServer
     let site: FakeSite
     let directory: TemporaryDirectory
+    let database: TestDatabase
     let configuration: SiteConfiguration
     let engine: Engine
 
@@ -26,8 +28,9 @@ struct WatchedSite {
         var configuration = SiteConfiguration(name: site.name, url: site.url)
         try configure(&configuration, site, directory)
         self.configuration = configuration
+        database = try TestDatabase(in: directory)
         engine = try Engine(configuration: Configuration(source: "test", sites: [configuration], notify: notify),
-                            databasePath: directory.file("feedwatch.db"), environment: environment(directory), logger: logger)
+                            databasePath: database.location, environment: environment(directory), logger: logger)
     }
 
     var name: String { site.name }
@@ -35,6 +38,24 @@ struct WatchedSite {
     /// One sync; the error, if it failed.
     func sync(full: Bool = false) async -> String? {
         await engine.syncer(for: configuration).sync(full: full).error
+    }
+
+    /// The first column of what `query` (SQL both backends run) returns, as text.
+    func column(_ query: String) async throws -> [String] {
+        if let server = database.server {
+            let name = String(database.location.dropFirst("postgresql:///".count).prefix { $0 != "?" })
+            return try server.psql(query, database: name).split(separator: "\n").map(String.init)
+        }
+        return try await engine.sqliteStore.read("test query") { db in
+            try DatabaseValue.fetchAll(db, sql: query).map { value in
+                switch value.storage {
+                case .string(let text): text
+                case .int64(let number): String(number)
+                case .double(let number): String(number)
+                case .null, .blob: String(describing: value)
+                }
+            }
+        }
     }
 
     func shutdown() async {

@@ -4,17 +4,17 @@ public struct Configuration: Sendable, Equatable {
     public var source: String
     public var sites: [SiteConfiguration]
     /// The `database` key, when the file sets one.
-    public var databasePath: String?
+    public var database: DatabaseLocation?
     /// `defaults.concurrency`, when the file sets it: the most sites synced at once.
     public var concurrencyLimit: Int?
     /// `notify[]`: channels besides the journal.
     public var notify: [NotifyChannel]
 
-    public init(source: String, sites: [SiteConfiguration], databasePath: String? = nil,
+    public init(source: String, sites: [SiteConfiguration], database: DatabaseLocation? = nil,
                 concurrencyLimit: Int? = nil, notify: [NotifyChannel] = []) {
         self.source = source
         self.sites = sites
-        self.databasePath = databasePath
+        self.database = database
         self.concurrencyLimit = concurrencyLimit
         self.notify = notify
     }

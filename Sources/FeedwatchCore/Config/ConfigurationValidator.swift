@@ -19,12 +19,13 @@ struct ConfigurationValidator {
     private static let siteKeys = ["name", "url"] + sharedSiteKeys
     private static let defaultsKeys = sharedSiteKeys + ["concurrency"]
     private static let authKeys = ["username", "passwordFile", "credential"]
+    private static let databaseKeys = ["url", "passwordFile", "credential"]
 
     mutating func validate(_ document: JSONValue, source: String) -> Configuration? {
         guard let top = members(of: document, at: "", expected: "an object with a \"sites\" list") else { return nil }
         var defaults = SiteConfiguration(name: "", url: "")
         var sites: [SiteConfiguration] = []
-        var databasePath: String?
+        var database: DatabaseLocation?
         var concurrencyLimit: Int?
         if let value = top["defaults"] {
             defaults = validateSite(value, at: "defaults", allowedKeys: Self.defaultsKeys, defaults: defaults) ?? defaults
@@ -33,7 +34,7 @@ struct ConfigurationValidator {
             }
         }
         if let value = top["database"] {
-            databasePath = validateDatabase(value)
+            database = validateDatabase(value)
         }
         switch top["sites"] {
         case nil:
@@ -44,7 +45,7 @@ struct ConfigurationValidator {
             report("sites", "expected a list of sites, found \(other.kindDescription)")
         }
         let notify = top["notify"].map { validateNotify($0, siteNames: Set(sites.map(\.name))) } ?? []
-        return Configuration(source: source, sites: sites, databasePath: databasePath, concurrencyLimit: concurrencyLimit,
+        return Configuration(source: source, sites: sites, database: database, concurrencyLimit: concurrencyLimit,
                              notify: notify)
     }
 
@@ -298,16 +299,36 @@ struct ConfigurationValidator {
         return file
     }
 
-    private mutating func validateDatabase(_ value: JSONValue) -> String? {
-        guard case .string(let path) = value else {
-            report("database", "expected a file path, found \(value.kindDescription)")
+    /// A path, a `postgresql://` URL, or `{"url": …, "passwordFile" or "credential": …}`.
+    private mutating func validateDatabase(_ value: JSONValue) -> DatabaseLocation? {
+        let text: String
+        var password: SecretSource?
+        var path = "database"
+        switch value {
+        case .string(let string):
+            text = string
+        case .object:
+            guard let object = members(of: value, at: "database", expected: "an object", allowedKeys: Self.databaseKeys)
+            else { return nil }
+            guard case .string(let url)? = object["url"] else {
+                report("database.url", object["url"] == nil ? "missing: the postgresql:// URL of the database"
+                    : "expected a postgresql:// URL, found \(object["url"].map(\.kindDescription) ?? "nothing")")
+                return nil
+            }
+            text = url
+            path = "database.url"
+            password = validateSecret(object, fileKey: "passwordFile", at: "database")
+        default:
+            report("database", "expected a file path or a postgresql:// URL, found \(value.kindDescription)")
             return nil
         }
-        guard path.hasPrefix("/") else {
-            report("database", "\(render(value)) must be an absolute path")
+        switch DatabaseLocation.parse(text, password: password) {
+        case .success(let location):
+            return location
+        case .failure(let error):
+            report(path, error.description)
             return nil
         }
-        return path
     }
 
     mutating func strings(_ value: JSONValue, at path: String, describing: String) -> [String]? {

@@ -5,28 +5,35 @@ import Logging
 public struct Engine: Sendable {
     public private(set) var configuration: Configuration
     public let store: any Store
+    /// Where `store` is.
+    public let database: DatabaseLocation
     public let http: HTTPClient
     public let reporter: EventReporter
-    private let databasePath: String?
+    private let databaseOption: String?
     private let environment: [String: String]
     private let logger: Logger
     /// The open-file limit, raised as far as the system allows (`OpenFileLimit`).
     private let openFiles: Int
 
-    /// - Parameter databasePath: `--database`, which wins over the file's `database`.
+    /// - Parameter databasePath: `--database` (a path or a URL), which wins over the file's `database`.
     public init(configuration: Configuration, databasePath: String?, environment: [String: String], logger: Logger)
         throws(EngineError)
     {
-        let path = Self.databasePath(option: databasePath, configuration, environment: environment)
+        database = try Self.database(option: databasePath, configuration, environment: environment)
         self.configuration = configuration
-        self.databasePath = databasePath
+        databaseOption = databasePath
         self.environment = environment
         self.logger = logger
         openFiles = OpenFileLimit.raise()
-        do {
-            store = try SQLiteStore(path: path)
-        } catch {
-            throw .store(error)
+        switch database {
+        case .sqlite(let path):
+            do {
+                store = try SQLiteStore(path: path)
+            } catch {
+                throw .store(error)
+            }
+        case .postgresql(let location):
+            store = PostgresStore(location, environment: environment)
         }
         do {
             http = try HTTPClient()
@@ -53,9 +60,17 @@ public struct Engine: Sendable {
             """)
     }
 
-    private static func databasePath(option: String?, _ configuration: Configuration,
-                                     environment: [String: String]) -> String {
-        option ?? configuration.databasePath ?? Configuration.defaultDatabasePath(environment: environment)
+    /// `--database`, else the configuration's `database`, else the default file.
+    public static func database(
+        option: String?, _ configuration: Configuration, environment: [String: String]
+    ) throws(EngineError) -> DatabaseLocation {
+        if let option {
+            switch DatabaseLocation.parse(option) {
+            case .success(let location): return location
+            case .failure(let error): throw .badDatabase(error)
+            }
+        }
+        return configuration.database ?? .sqlite(path: Configuration.defaultDatabasePath(environment: environment))
     }
 
     /// The same engine (store, client, journal) running a new configuration: a
@@ -66,9 +81,8 @@ public struct Engine: Sendable {
         engine.configuration = configuration
         engine.warnAboutExposedPasswords()
         engine.warnAboutOpenFileLimit()
-        let path = Self.databasePath(option: databasePath, configuration, environment: environment)
-        if path != store.location {
-            logger.warning("the database is now \(path), but \(store.location) stays in use until feedwatch restarts")
+        if let next = try? Self.database(option: databaseOption, configuration, environment: environment), next != database {
+            logger.warning("the database is now \(next), but \(database) stays in use until feedwatch restarts")
         }
         return engine
     }
@@ -137,7 +151,7 @@ public struct Engine: Sendable {
         var waited = false
         while true {
             do {
-                if let lock = try DatabaseLock.acquire(database: store.location) {
+                if let lock = try tryLockDatabase() {
                     try await store.recordWriter(command: command)
                     return lock
                 }
@@ -160,6 +174,15 @@ public struct Engine: Sendable {
         }
     }
 
+    /// The database's one-writer lock if no other process holds it, else
+    /// `nil`; a database several daemons share has nothing to hold.
+    public func tryLockDatabase() throws(DatabaseLockError) -> DatabaseLock? {
+        switch database {
+        case .sqlite(let path): try DatabaseLock.acquire(database: path)
+        case .postgresql: DatabaseLock.shared()
+        }
+    }
+
     public func shutdown() async {
         await http.shutdown()
     }
@@ -171,6 +194,7 @@ public enum EngineError: Error, CustomStringConvertible {
     case unknownSite(String, known: [String])
     case lock(DatabaseLockError)
     case databaseInUse(String, by: DatabaseWriter?)
+    case badDatabase(DatabaseLocation.LocationError)
     case cancelled
 
     public var description: String {
@@ -181,6 +205,7 @@ public enum EngineError: Error, CustomStringConvertible {
             \(writer.map { "another \($0)" } ?? "another feedwatch process") is using \(path); \
             stop it first (systemctl stop feedwatch), or give this one another --database
             """
+        case .badDatabase(let error): "--database: \(error)"
         case .cancelled: "cancelled"
         case .store(let error): error.description
         case .http(let error): error.detail

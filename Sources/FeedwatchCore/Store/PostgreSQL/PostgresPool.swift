@@ -7,8 +7,9 @@ import Locking
 /// block. A connection found broken (the server restarted, the network broke)
 /// is closed, and the next caller opens a new one.
 final class PostgresPool: Sendable {
-    /// libpq's connection keywords and values.
-    private let settings: [(String, String)]
+    /// libpq's connection keywords and values, made for each new connection
+    /// (a password file is read again, so a rotated password is used).
+    private let settings: @Sendable () throws -> [(String, String)]
     let capacity: Int
     private let state = Locked(State())
 
@@ -25,7 +26,7 @@ final class PostgresPool: Sendable {
         var connection: PostgresConnection?
     }
 
-    init(settings: [(String, String)], capacity: Int) {
+    init(capacity: Int, settings: @escaping @Sendable () throws -> [(String, String)]) {
         self.settings = settings
         self.capacity = max(1, capacity)
     }
@@ -41,7 +42,7 @@ final class PostgresPool: Sendable {
             slot.queue.async {
                 done.resume(returning: Result {
                     do {
-                        let connection = try slot.connection ?? PostgresConnection(settings: settings)
+                        let connection = try slot.connection ?? PostgresConnection(settings: settings())
                         slot.connection = connection
                         return try body(connection)
                     } catch let error as PostgresError where error.connectionLost {

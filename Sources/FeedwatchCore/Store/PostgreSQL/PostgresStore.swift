@@ -2,31 +2,45 @@ import Locking
 
 /// The store in a PostgreSQL database, which several daemons may share.
 /// Connections come from a pool (`PostgresPool`) and do their blocking work on
-/// queues of their own; the schema is migrated when the store opens.
+/// queues of their own; the schema is migrated when this process first uses it.
 public final class PostgresStore: Store {
     /// The database's URL, as given (it never holds a password).
     public let location: String
     let pool: PostgresPool
     private let channels = Locked<[NotifyChannel]>([])
     private let lastWriteFailure = Locked<StoreError?>(nil)
+    /// Whether this process has brought the schema up to date.
+    private let migrated = Locked(false)
 
     public var writeFailure: StoreError? { lastWriteFailure.withLock { $0 } }
 
-    /// Connects to `url` (`postgresql://…`) and brings its schema up to date.
-    /// - Parameters:
-    ///   - password: from the configuration's `passwordFile` or `credential`.
-    ///   - connections: at most this many connections at once.
-    public static func open(url: String, password: String?, connections: Int = 8) async throws(StoreError) -> PostgresStore {
-        var settings = [("dbname", url), ("application_name", "feedwatch"), ("connect_timeout", "10")]
-        if let password { settings.append(("password", password)) }
-        let store = PostgresStore(location: url, pool: PostgresPool(settings: settings, capacity: connections))
-        try await store.read("opening the database") { connection in try PostgresSchema.migrate(connection) }
-        return store
+    /// A store on `location`'s database; nothing is connected until it is
+    /// first used, when the schema is brought up to date.
+    /// - Parameter connections: at most this many connections at once.
+    public init(_ location: PostgresLocation, environment: [String: String], connections: Int = 8) {
+        self.location = location.url
+        pool = PostgresPool(capacity: connections) {
+            var settings = [("dbname", location.url), ("application_name", "feedwatch"), ("connect_timeout", "10")]
+            if let password = try Self.password(location.password, environment: environment) {
+                settings.append(("password", password))
+            }
+            return settings
+        }
     }
 
-    private init(location: String, pool: PostgresPool) {
-        self.location = location
-        self.pool = pool
+    /// The database's password, read from its file.
+    private static func password(_ source: SecretSource?, environment: [String: String]) throws -> String? {
+        guard let source else { return nil }
+        let path = try source.path(environment: environment, fileKey: "passwordFile").get()
+        let bytes: [UInt8]
+        do {
+            bytes = try FileContents.read(path, limit: 4096)
+        } catch {
+            throw PostgresPasswordError(path: path, reason: "\(error)")
+        }
+        let password = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
+        guard !password.isEmpty else { throw PostgresPasswordError(path: path, reason: "it is empty") }
+        return password
     }
 
     public func route(to channels: [NotifyChannel]) {
@@ -52,6 +66,7 @@ public final class PostgresStore: Store {
         _ operation: String, _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws(StoreError) -> T {
         do {
+            try await migrateOnce()
             return try await pool.transaction(body)
         } catch {
             let failure = StoreError(path: location, operation: operation, error: error)
@@ -64,10 +79,18 @@ public final class PostgresStore: Store {
         _ operation: String, _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws(StoreError) -> T {
         do {
+            try await migrateOnce()
             return try await pool.withConnection(body)
         } catch {
             throw StoreError(path: location, operation: operation, error: error)
         }
+    }
+
+    /// Applies the migrations the database lacks, before this process first uses it.
+    private func migrateOnce() async throws {
+        guard !migrated.withLock({ $0 }) else { return }
+        try await pool.withConnection { connection in try PostgresSchema.migrate(connection) }
+        migrated.withLock { $0 = true }
     }
 
     /// PostgreSQL checks its own pages as it reads them; this checks that
@@ -78,4 +101,10 @@ public final class PostgresStore: Store {
             return version == PostgresSchema.migrations.count ? [] : ["schema version \(version ?? 0), not \(PostgresSchema.migrations.count)"]
         }
     }
+}
+
+private struct PostgresPasswordError: Error, CustomStringConvertible {
+    let path: String
+    let reason: String
+    var description: String { "cannot read the database's password from \(path): \(reason)" }
 }

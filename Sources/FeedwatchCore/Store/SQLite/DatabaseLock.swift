@@ -19,7 +19,11 @@ public final class DatabaseLock: Sendable {
         self.descriptor = descriptor
     }
 
-    deinit { close(descriptor) }
+    deinit { if descriptor >= 0 { close(descriptor) } }
+
+    /// The lock of a database that several daemons share (PostgreSQL): they
+    /// never exclude one another, so it holds nothing.
+    public static func shared() -> DatabaseLock { DatabaseLock(path: "", descriptor: -1) }
 
     public static func path(forDatabase database: String) -> String { database + ".lock" }
 
