@@ -36,38 +36,30 @@ struct PostgresContents {
         return id
     }
 
-    /// The ids of a snapshot's fields, as a version stores them (see `ContentTable.ids`).
+    /// The `content_ids` of a snapshot (`ContentIDs`).
     mutating func ids(
         of snapshot: PostSnapshot, hashes: [TrackedField: Data], stored: [TrackedField: ContentText.Stored],
         in connection: PostgresConnection
     ) throws -> String {
-        let rendered = try TrackedField.allCases.map { field in
-            String(try id(of: snapshot[field], hash: hashes[field], stored: stored[field], in: connection))
-        }
-        guard snapshot.hasRaw else { return rendered.joined(separator: ",") }
-        return (rendered + (try rawIDs(of: snapshot, in: connection))).joined(separator: ",")
+        try ContentIDs.join(snapshot, rendered: { field in
+            try id(of: snapshot[field], hash: hashes[field], stored: stored[field], in: connection)
+        }, raw: { try id(of: $0, in: connection) })
     }
 
     mutating func rawIDs(of snapshot: PostSnapshot, in connection: PostgresConnection) throws -> [String] {
-        try PostSnapshot.rawFields.map { String(try id(of: snapshot.raw[$0] ?? "", in: connection)) }
+        try ContentIDs.rawIDs(snapshot) { try id(of: $0, in: connection) }
     }
 
     /// The snapshot a version's `content_ids` refer to.
     static func snapshot(ids: String, in connection: PostgresConnection) throws -> PostSnapshot {
-        let list = ids.split(separator: ",").compactMap { Int64($0) }
+        let list = ContentIDs.parse(ids)
         var texts: [Int64: String] = [:]
         for row in try connection.query("SELECT id, text, plain_size FROM content WHERE id = ANY($1::bigint[])",
                                         [PostgresArray.integers(list)]).rows {
             guard let id = row.int64("id"), let bytes = row.bytes("text") else { continue }
             texts[id] = try decode(bytes, plainSize: row.int64("plain_size"), id: id)
         }
-        var fields: [TrackedField: String] = [:]
-        for (field, id) in zip(TrackedField.allCases, list) { fields[field] = texts[id] ?? "" }
-        var raw: [TrackedField: String] = [:]
-        for (field, id) in zip(PostSnapshot.rawFields, list.dropFirst(TrackedField.allCases.count)) {
-            raw[field] = texts[id] ?? ""
-        }
-        return PostSnapshot(fields: fields, raw: raw)
+        return ContentIDs.snapshot(list, texts: texts)
     }
 
     private static func decode(_ bytes: [UInt8], plainSize: Int64?, id: Int64) throws(ContentError) -> String {

@@ -77,9 +77,7 @@ struct ContentTable {
         return [hash, row.text, row.plainSize]
     }
 
-    /// The ids of a snapshot's fields, as a version stores them: comma-separated
-    /// in tracked-field order, then, when it has them, the raw title, content
-    /// and excerpt (a reader that knows only the first ten ignores them).
+    /// The `content_ids` of a snapshot (`ContentIDs`).
     /// - Parameters:
     ///   - hashes: the hashes of those texts already known.
     ///   - stored: those texts as their rows hold them, where already encoded.
@@ -88,21 +86,19 @@ struct ContentTable {
         of snapshot: PostSnapshot, hashes: [TrackedField: Data] = [:], stored: [TrackedField: ContentText.Stored] = [:],
         likelyNew: Bool = false, in db: Database
     ) throws -> String {
-        let rendered = try TrackedField.allCases.map { field in
-            String(try id(of: snapshot[field], hash: hashes[field], stored: stored[field], likelyNew: likelyNew, in: db))
-        }
-        guard snapshot.hasRaw else { return rendered.joined(separator: ",") }
-        return (rendered + (try rawIDs(of: snapshot, in: db))).joined(separator: ",")
+        try ContentIDs.join(snapshot, rendered: { field in
+            try id(of: snapshot[field], hash: hashes[field], stored: stored[field], likelyNew: likelyNew, in: db)
+        }, raw: { try id(of: $0, in: db) })
     }
 
     /// The ids of a snapshot's raw texts, in `PostSnapshot.rawFields` order.
     mutating func rawIDs(of snapshot: PostSnapshot, in db: Database) throws -> [String] {
-        try PostSnapshot.rawFields.map { String(try id(of: snapshot.raw[$0] ?? "", in: db)) }
+        try ContentIDs.rawIDs(snapshot) { try id(of: $0, in: db) }
     }
 
     /// The snapshot a version's `content_ids` refer to.
     static func snapshot(ids: String, in db: Database) throws -> PostSnapshot {
-        let list = ids.split(separator: ",").compactMap { Int64($0) }
+        let list = ContentIDs.parse(ids)
         var texts: [Int64: String] = [:]
         let rows = try Row.fetchCursor(
             db.cachedStatement(sql: "SELECT id, text, plain_size FROM content WHERE id IN (SELECT value FROM json_each(?))"),
@@ -111,13 +107,7 @@ struct ContentTable {
             let id: Int64 = row["id"]
             texts[id] = try ContentText.decode(row["text"], plainSize: row["plain_size"], id: id)
         }
-        var fields: [TrackedField: String] = [:]
-        for (field, id) in zip(TrackedField.allCases, list) { fields[field] = texts[id] ?? "" }
-        var raw: [TrackedField: String] = [:]
-        for (field, id) in zip(PostSnapshot.rawFields, list.dropFirst(TrackedField.allCases.count)) {
-            raw[field] = texts[id] ?? ""
-        }
-        return PostSnapshot(fields: fields, raw: raw)
+        return ContentIDs.snapshot(list, texts: texts)
     }
 
     static func hash(_ text: String) -> Data {
