@@ -9,7 +9,7 @@ MIRROR=${MIRROR:-http://deb.debian.org/debian}
 rm -rf "$DIR.partial"
 # procps: /bin/kill, which the unit's ExecReload runs (not in minbase).
 debootstrap --variant=minbase \
-  --include=systemd,systemd-sysv,dbus,procps,libcurl4,libsqlite3-0,libsystemd0,ca-certificates \
+  --include=systemd,systemd-sysv,dbus,procps,libcurl4,libsqlite3-0,libpq5,libsystemd0,ca-certificates \
   bookworm "$DIR.partial" "$MIRROR"
 # Smaller, and nothing host-specific: no package cache or lists, no journal, no
 # hostname from the build host; an empty machine-id is filled in at each boot.
