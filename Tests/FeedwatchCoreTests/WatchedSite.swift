@@ -42,8 +42,7 @@ struct WatchedSite {
 
     /// The first column of what `query` (SQL both backends run) returns, as text.
     func column(_ query: String) async throws -> [String] {
-        if let server = database.server {
-            let name = String(database.location.dropFirst("postgresql:///".count).prefix { $0 != "?" })
+        if let server = database.server, let name = database.name {
             return try server.psql(query, database: name).split(separator: "\n").map(String.init)
         }
         return try await engine.sqliteStore.read("test query") { db in

@@ -9,6 +9,8 @@ public final class TestDatabase: Sendable {
     public let location: String
     /// The server, when on PostgreSQL (stopped when this goes).
     public let server: PostgresServer?
+    /// The database's name on `server`.
+    public let name: String?
 
     public static var backend: String { ProcessInfo.processInfo.environment["FEEDWATCH_TEST_STORE"] ?? "sqlite" }
 
@@ -17,10 +19,13 @@ public final class TestDatabase: Sendable {
     public init(in directory: TemporaryDirectory) throws {
         if Self.isPostgreSQL {
             let server = try PostgresServer()
+            let name = try server.createDatabase()
             self.server = server
-            location = server.socketURL(database: try server.createDatabase())
+            self.name = name
+            location = server.socketURL(database: name)
         } else {
             server = nil
+            name = nil
             location = directory.file("feedwatch.db")
         }
     }

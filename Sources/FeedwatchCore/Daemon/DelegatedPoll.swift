@@ -36,11 +36,11 @@ public struct DelegatedPoll: Sendable {
                     throw DelegatedPollError.lost(writer)
                 case .taken:
                     // Free again with the request taken: the daemon stopped before answering.
-                    if try DatabaseLock.acquire(database: store.location) != nil {
+                    if try store.lockWriter() != nil {
                         throw DelegatedPollError.holderStopped(writer)
                     }
                 case .waiting:
-                    if let lock = try DatabaseLock.acquire(database: store.location) {
+                    if let lock = try store.lockWriter() {
                         if try await store.withdrawPollRequest(id) { return .ownPoll(lock) }
                         throw DelegatedPollError.holderStopped(writer)
                     }

@@ -151,7 +151,7 @@ public struct Engine: Sendable {
         var waited = false
         while true {
             do {
-                if let lock = try tryLockDatabase() {
+                if let lock = try store.lockWriter() {
                     try await store.recordWriter(command: command)
                     return lock
                 }
@@ -171,15 +171,6 @@ public struct Engine: Sendable {
             } catch {
                 throw .cancelled
             }
-        }
-    }
-
-    /// The database's one-writer lock if no other process holds it, else
-    /// `nil`; a database several daemons share has nothing to hold.
-    public func tryLockDatabase() throws(DatabaseLockError) -> DatabaseLock? {
-        switch database {
-        case .sqlite(let path): try DatabaseLock.acquire(database: path)
-        case .postgresql: DatabaseLock.shared()
         }
     }
 

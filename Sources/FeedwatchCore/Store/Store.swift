@@ -111,6 +111,9 @@ public protocol Store: AnyObject, Sendable {
 
     // MARK: The database itself
 
+    /// The database's one-writer lock (`DatabaseLock`) if no other process
+    /// holds it, else `nil`; a database several daemons share has nothing to hold.
+    func lockWriter() throws(DatabaseLockError) -> DatabaseLock?
     /// Writes this process down as the database's writer; call with the lock held.
     func recordWriter(command: String) async throws(StoreError)
     /// The last process that took the lock, by its own record.

@@ -67,6 +67,10 @@ extension PostgresStore {
                 .compactMap { TrackedField(rawValue: String($0)) })
     }
 
+    public func lockWriter() throws(DatabaseLockError) -> DatabaseLock? {
+        DatabaseLock.shared()
+    }
+
     public func recordWriter(command: String) async throws(StoreError) {
         try await write("recording this process as the database's writer") { connection in
             try connection.run("""

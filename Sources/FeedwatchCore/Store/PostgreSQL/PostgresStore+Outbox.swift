@@ -32,24 +32,6 @@ extension PostgresStore {
                             createdAt: row.string("created_at") ?? "")
     }
 
-    /// Queues `events`, just added to the outbox, for the channels that want
-    /// them, inside the caller's transaction.
-    static func queueDeliveries(of events: [PendingEvent], to channels: [NotifyChannel], in connection: PostgresConnection)
-        throws
-    {
-        guard !channels.isEmpty, !events.isEmpty else { return }
-        let now = Date().timeIntervalSince1970
-        for pending in events {
-            let payload = String(decoding: try JSONEncoder().encode(pending.event), as: UTF8.self)
-            for channel in channels where channel.wants(pending.event.kind, site: pending.event.site) {
-                try connection.run("""
-                    INSERT INTO delivery (channel, event_id, created_at, payload, next_attempt_at) VALUES ($1, $2, $3, $4, $5)
-                    ON CONFLICT DO NOTHING
-                    """, [channel.name, pending.id, pending.createdAt, payload, now])
-            }
-        }
-    }
-
     public func nextDelivery(for channel: String) async throws(StoreError) -> Delivery? {
         try await read("reading the next notification for \(channel)") { connection in
             guard let row = try connection.query("""

@@ -53,9 +53,7 @@ public final class PostgresStore: Store {
     ) async throws(StoreError) -> [PendingEvent] {
         let channels = channels.withLock { $0 }
         let events = try await write(operation) { connection in
-            let events = try body(PostgresTransaction(connection))
-            try Self.queueDeliveries(of: events, to: channels, in: connection)
-            return events
+            try body(PostgresTransaction(connection, channels: channels))
         }
         if completingSync { lastWriteFailure.withLock { $0 = nil } }
         return events

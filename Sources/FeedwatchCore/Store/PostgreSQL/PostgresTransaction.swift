@@ -1,4 +1,3 @@
-import GRDB
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -7,13 +6,16 @@ import Foundation
 
 /// `StoreTransaction` in PostgreSQL: one transaction on one connection. The
 /// post rows it reads are locked (`FOR UPDATE`) until it ends, so two daemons
-/// never number versions of one post at once.
+/// never number versions of one post at once. Each event it adds to the
+/// outbox is queued in it for the notify channels that want it.
 final class PostgresTransaction: StoreTransaction {
     let connection: PostgresConnection
+    private let channels: [NotifyChannel]
     private var contents = PostgresContents()
 
-    init(_ connection: PostgresConnection) {
+    init(_ connection: PostgresConnection, channels: [NotifyChannel]) {
         self.connection = connection
+        self.channels = channels
     }
 
     func site(named name: String) throws -> SiteRecord? {
@@ -155,6 +157,13 @@ final class PostgresTransaction: StoreTransaction {
         let id = try connection.query("INSERT INTO event (site_id, created_at, payload) VALUES ($1, $2, $3) RETURNING id",
                                       [siteID, now, payload]).first?.int64("id")
         guard let id else { throw PostgresError("INSERT INTO event returned no id") }
+        let attemptAt = Date().timeIntervalSince1970
+        for channel in channels where channel.wants(event.kind, site: event.site) {
+            try connection.run("""
+                INSERT INTO delivery (channel, event_id, created_at, payload, next_attempt_at) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT DO NOTHING
+                """, [channel.name, id, now, payload, attemptAt])
+        }
         return PendingEvent(id: id, event: event, createdAt: now)
     }
 }

@@ -4,6 +4,10 @@ import Glibc
 #endif
 
 extension SQLiteStore {
+    public func lockWriter() throws(DatabaseLockError) -> DatabaseLock? {
+        try DatabaseLock.acquire(database: path)
+    }
+
     /// Writes this process down as the database's writer; call with the lock held.
     public func recordWriter(command: String) async throws(StoreError) {
         try await write("recording this process as the database's writer") { db in
