@@ -41,6 +41,9 @@ struct DaemonService: Service {
                 group.addTask { await Self.deliver(first: engine.dispatcher(), then: dispatchers) }
                 group.addTask { await reporter.retryWhileJournalIsAway() }
                 group.addTask { await pollRequests.run() }
+                if let sharing = store.sharing {
+                    group.addTask { await NodeHeartbeat(sharing, command: "run", logger: logger).run() }
+                }
                 group.addTask {
                     var engine = engine
                     for await _ in hangups {
@@ -55,6 +58,19 @@ struct DaemonService: Service {
             }
         }
         notifier.stopping()
+        await leave()
+    }
+
+    /// Hands this daemon's sites and channels to the others sharing the
+    /// database at once, rather than when its leases run out.
+    private func leave() async {
+        guard let sharing = engine.store.sharing else { return }
+        do {
+            try await sharing.leave()
+            logger.info("node \(sharing.node) left; the other daemons take over its sites")
+        } catch {
+            logger.warning("\(error); the other daemons take over its sites when its leases run out")
+        }
     }
 
     /// Reads the configuration file again. A valid one replaces the sites the

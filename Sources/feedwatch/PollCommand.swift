@@ -33,7 +33,7 @@ struct PollCommand: AsyncParsableCommand {
         let outcomes: [SiteOutcome]
         var journalBacklog: Int?
         do {
-            if let lock = try engine.store.lockWriter() {
+            if let lock = try await engine.store.lockWriter() {
                 (outcomes, journalBacklog) = try await pollHere(selected, engine: engine, holding: lock)
             } else {
                 // This process writes only its request: the events and their

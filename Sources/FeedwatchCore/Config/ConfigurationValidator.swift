@@ -19,7 +19,7 @@ struct ConfigurationValidator {
     private static let siteKeys = ["name", "url"] + sharedSiteKeys
     private static let defaultsKeys = sharedSiteKeys + ["concurrency"]
     private static let authKeys = ["username", "passwordFile", "credential"]
-    private static let databaseKeys = ["url", "passwordFile", "credential"]
+    private static let databaseKeys = ["url", "passwordFile", "credential", "node", "lease"]
 
     mutating func validate(_ document: JSONValue, source: String) -> Configuration? {
         guard let top = members(of: document, at: "", expected: "an object with a \"sites\" list") else { return nil }
@@ -224,6 +224,25 @@ struct ConfigurationValidator {
         return nil
     }
 
+    private mutating func validateNodeName(_ value: JSONValue) -> String? {
+        guard let name = validateName(value, at: "database.node") else { return nil }
+        guard name.utf8.count <= 64 else {
+            report("database.node", "\(render(value)) is longer than 64 bytes")
+            return nil
+        }
+        return name
+    }
+
+    private mutating func validateLease(_ value: JSONValue) -> Duration? {
+        guard let lease = validateDuration(value, at: "database.lease") else { return nil }
+        guard lease >= PostgresLocation.minimumLease else {
+            report("database.lease", "\(render(value)) is too short: a lease is renewed every third of it; give at least "
+                + DurationText.format(PostgresLocation.minimumLease))
+            return nil
+        }
+        return lease
+    }
+
     mutating func validatePositiveDuration(_ value: JSONValue, at path: String) -> Duration? {
         guard let duration = validateDuration(value, at: path) else { return nil }
         guard duration > .zero else {
@@ -304,6 +323,8 @@ struct ConfigurationValidator {
         let text: String
         var password: SecretSource?
         var path = "database"
+        var node: String?
+        var lease: Duration?
         switch value {
         case .string(let string):
             text = string
@@ -318,12 +339,21 @@ struct ConfigurationValidator {
             text = url
             path = "database.url"
             password = validateSecret(object, fileKey: "passwordFile", at: "database")
+            node = object["node"].flatMap { validateNodeName($0) }
+            lease = object["lease"].flatMap { validateLease($0) }
         default:
             report("database", "expected a file path or a postgresql:// URL, found \(value.kindDescription)")
             return nil
         }
         switch DatabaseLocation.parse(text, password: password) {
+        case .success(.postgresql(var location)):
+            location.node = node
+            location.lease = lease ?? location.lease
+            return .postgresql(location)
         case .success(let location):
+            if node != nil || lease != nil {
+                report("database", "\"node\" and \"lease\" are for a postgresql:// database that daemons share, not an SQLite file")
+            }
             return location
         case .failure(let error):
             report(path, error.description)

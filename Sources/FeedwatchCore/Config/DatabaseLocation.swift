@@ -40,6 +40,16 @@ public struct PostgresLocation: Sendable, Equatable {
     /// and no `sslmode`: a server on another machine is always verified.
     public var url: String
     public var password: SecretSource?
+    /// This daemon's name among those sharing the database (`database.node`):
+    /// what `FEEDWATCH_NODE` and `status` call it; `nil` for the host name.
+    public var node: String?
+    /// How long a site or channel this daemon took stays its own without a
+    /// renewal (`database.lease`): how soon the others take over its work
+    /// when it dies.
+    public var lease: Duration = Self.defaultLease
+
+    public static let defaultLease = Duration.seconds(30)
+    public static let minimumLease = Duration.seconds(2)
 
     static func isURL(_ text: String) -> Bool {
         text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")

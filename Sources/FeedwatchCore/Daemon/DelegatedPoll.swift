@@ -36,11 +36,11 @@ public struct DelegatedPoll: Sendable {
                     throw DelegatedPollError.lost(writer)
                 case .taken:
                     // Free again with the request taken: the daemon stopped before answering.
-                    if try store.lockWriter() != nil {
+                    if try await store.lockWriter() != nil {
                         throw DelegatedPollError.holderStopped(writer)
                     }
                 case .waiting:
-                    if let lock = try store.lockWriter() {
+                    if let lock = try await store.lockWriter() {
                         if try await store.withdrawPollRequest(id) { return .ownPoll(lock) }
                         throw DelegatedPollError.holderStopped(writer)
                     }

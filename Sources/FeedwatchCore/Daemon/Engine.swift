@@ -91,7 +91,7 @@ public struct Engine: Sendable {
     public func schedulerPlan(previous: [SiteStatus]) -> Scheduler.Plan {
         Scheduler.Plan(syncers: configuration.sites.filter(\.enabled).map(syncer), concurrency: concurrency,
                        previous: Dictionary(previous.map { ($0.name, $0) }) { first, _ in first },
-                       standby: configuration.sites.filter { !$0.enabled }.map(syncer))
+                       standby: configuration.sites.filter { !$0.enabled }.map(syncer), sharing: store.sharing)
     }
 
     public var sender: NotificationSender {
@@ -151,12 +151,13 @@ public struct Engine: Sendable {
         var waited = false
         while true {
             do {
-                if let lock = try store.lockWriter() {
+                if let lock = try await store.lockWriter() {
                     try await store.recordWriter(command: command)
                     return lock
                 }
                 let holder = try await store.writer()
                 guard holder?.command == "poll", ContinuousClock.now < deadline else {
+                    if let sharing = store.sharing { throw EngineError.nodeInUse(sharing.node, store.location, by: holder) }
                     throw EngineError.databaseInUse(store.location, by: holder)
                 }
                 if !waited { logger.notice("waiting for \(holder.map(\.description) ?? "feedwatch poll") to finish with \(store.location)") }
@@ -185,6 +186,8 @@ public enum EngineError: Error, CustomStringConvertible {
     case unknownSite(String, known: [String])
     case lock(DatabaseLockError)
     case databaseInUse(String, by: DatabaseWriter?)
+    /// Another process acts as this node of a shared database.
+    case nodeInUse(String, String, by: DatabaseWriter?)
     case badDatabase(DatabaseLocation.LocationError)
     case cancelled
 
@@ -195,6 +198,11 @@ public enum EngineError: Error, CustomStringConvertible {
             """
             \(writer.map { "another \($0)" } ?? "another feedwatch process") is using \(path); \
             stop it first (systemctl stop feedwatch), or give this one another --database
+            """
+        case let .nodeInUse(node, location, writer):
+            """
+            \(writer.map { "another \($0)" } ?? "another feedwatch process") is node \(node) of \(location); \
+            stop it first, or give this daemon a name of its own ("node" in "database")
             """
         case .badDatabase(let error): "--database: \(error)"
         case .cancelled: "cancelled"

@@ -118,6 +118,7 @@ public actor EventReporter {
                     CrashPoint.afterCommit.reach()
                     var event = item.event
                     event.eventID = item.id
+                    event.node = store.sharing?.node
                     if let wait = pacer.take() {
                         guard (try? await Task.sleep(for: wait)) != nil else { return drained }
                     }

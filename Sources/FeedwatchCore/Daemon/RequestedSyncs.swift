@@ -38,6 +38,13 @@ struct RequestedSyncs {
         return full.remove(name) != nil
     }
 
+    /// The sync of `name` that started did not run after all (another daemon
+    /// had the site): the requests it took wait for the next one again.
+    mutating func postponed(_ name: String, full: Bool) {
+        if let ids = waitingForEnd.removeValue(forKey: name) { waitingForStart[name, default: []].insert(contentsOf: ids, at: 0) }
+        if full { self.full.insert(name) }
+    }
+
     /// `name` is no longer run (a reload removed or disabled it): the requests
     /// still waiting for its next sync to start stop waiting; returns their ids
     /// and whether one of them asked for a full sync.

@@ -27,13 +27,17 @@ public struct Scheduler: Sendable {
         public var previous: [String: SiteStatus]
         /// Sites configured but disabled, synced only when a request names them.
         public var standby: [String: SiteSyncer]
+        /// The daemons this one shares the sites with, if any: a site is
+        /// synced only under its lease.
+        public var sharing: (any WorkSharing)?
 
         public init(syncers: [SiteSyncer], concurrency: Int = SyncConcurrency.minimum,
-                    previous: [String: SiteStatus] = [:], standby: [SiteSyncer] = []) {
+                    previous: [String: SiteStatus] = [:], standby: [SiteSyncer] = [], sharing: (any WorkSharing)? = nil) {
             self.syncers = syncers
             self.concurrency = max(1, concurrency)
             self.previous = previous
             self.standby = Dictionary(standby.map { ($0.site.name, $0) }) { first, _ in first }
+            self.sharing = sharing
         }
     }
 
@@ -77,8 +81,15 @@ public struct Scheduler: Sendable {
         return origin + tick * ticks
     }
 
+    /// How far apart in time daemons sharing the sites try to take a due one.
+    static let sharedSpread = Duration.seconds(1)
+
     private enum Wakeup: Sendable {
         case finished(String, SyncResult)
+        /// Another daemon had the site (`SiteLease.elsewhere`).
+        case postponed(String, dueIn: Duration, leased: Bool, full: Bool)
+        /// A site's lease is back in the database.
+        case released(String)
         case standbyFinished(String, SyncResult, requests: [Int])
         case timer
         case replanned(Plan?)
@@ -96,7 +107,9 @@ public struct Scheduler: Sendable {
         }
         let clock = ContinuousClock()
         let origin = clock.now
+        let sharing = plan.sharing
         var sites = SiteQueue()
+        if sharing != nil { sites.sharedSpread = Self.sharedSpread }
         sites.replace(with: plan.syncers, previous: plan.previous, now: clock.now)
         var concurrency = plan.concurrency
         var standby = plan.standby
@@ -114,8 +127,9 @@ public struct Scheduler: Sendable {
                     await heartbeat.beat(SchedulerSummary(sites: sites.count, failing: sites.failing, syncing: running))
                 }
                 while running < concurrency, let syncer = sites.popDue(at: clock.now) {
+                    let wanted = requested.isWanted(syncer.site.name)
                     let full = requested.started(syncer.site.name)
-                    group.addTask { .finished(syncer.site.name, await syncer.sync(full: full)) }
+                    group.addTask { await Self.sync(syncer, full: full, requested: wanted, sharing: sharing) }
                     running += 1
                 }
                 // While every slot is busy, a finishing sync wakes the loop (and the
@@ -137,9 +151,18 @@ public struct Scheduler: Sendable {
                 switch wakeup {
                 case .finished(let name, let result):
                     running -= 1
-                    sites.finished(name, with: result, now: clock.now)
+                    let nextDue = sites.finished(name, with: result, now: clock.now, holding: sharing != nil)
+                    if let sharing {
+                        group.addTask { await Self.release(name, nextDue: nextDue ?? .zero, sharing: sharing) }
+                    }
                     requested.finished(name, with: result)
                     if requested.isWanted(name) { sites.bringForward(name, now: clock.now) }
+                case .postponed(let name, let dueIn, let leased, let full):
+                    running -= 1
+                    requested.postponed(name, full: full)
+                    sites.postpone(name, dueIn: dueIn, leased: leased, soon: requested.isWanted(name), now: clock.now)
+                case .released(let name):
+                    sites.released(name)
                 case .standbyFinished(let name, let result, let ids):
                     ids.forEach { requested.resolve($0, SiteOutcome(site: name, result)) }
                 case .requested(let request):
@@ -186,6 +209,31 @@ public struct Scheduler: Sendable {
             requested.stopAll()
         }
         logger.info("scheduler stopped")
+    }
+
+    /// A sync of `syncer`'s site, under its lease when the sites are shared.
+    /// A lease that cannot be had for the database's sake fails the sync as
+    /// the database's failure (not the site's: no backoff, no `site-failing`).
+    private static func sync(_ syncer: SiteSyncer, full: Bool, requested: Bool, sharing: (any WorkSharing)?) async -> Wakeup {
+        let name = syncer.site.name
+        if let sharing {
+            do {
+                let lease = try await sharing.acquire(site: name, url: syncer.site.url, requested: requested)
+                if case .elsewhere(let dueIn, let leased) = lease {
+                    return .postponed(name, dueIn: dueIn, leased: leased, full: full)
+                }
+            } catch {
+                return .finished(name, SyncResult(error: "\(error)", storeFailed: true))
+            }
+        }
+        return .finished(name, await syncer.sync(full: full))
+    }
+
+    /// Gives a synced site's lease back; one that cannot be given back
+    /// expires by itself.
+    private static func release(_ name: String, nextDue: Duration, sharing: any WorkSharing) async -> Wakeup {
+        try? await sharing.release(site: name, nextDue: nextDue)
+        return .released(name)
     }
 
     /// One element of `plans`; each is awaited by one child task at a time.

@@ -19,6 +19,14 @@ struct SiteQueue {
     private var due = DueQueue()
     /// Sites with a sync running: not in `due` until it finishes.
     private var syncing: Set<String> = []
+    /// Sites synced whose lease is being given back (`WorkSharing`), with
+    /// when they are due next: queued once it is, so that this daemon never
+    /// takes a site again before its last lease is returned.
+    private var releasing: [String: Instant] = [:]
+    /// Added to every due time when daemons share the sites: which of them
+    /// takes a site next is left to chance, so that none keeps every site it
+    /// once took, and a daemon joining gets its share.
+    var sharedSpread: Duration = .zero
 
     /// What a new set of syncers changed, by site name.
     struct Changes: Equatable {
@@ -35,6 +43,7 @@ struct SiteQueue {
     /// Makes a queued site due now (`feedwatch poll` asked for it). One
     /// syncing now is not touched: it is brought forward when it finishes.
     mutating func bringForward(_ name: String, now: Instant) {
+        if releasing[name] != nil { releasing[name] = now }
         guard due.remove(name) != nil else { return }
         due.insert(name, at: now)
     }
@@ -53,6 +62,7 @@ struct SiteQueue {
         for name in sites.keys.sorted() where !names.contains(name) {
             sites[name] = nil
             due.remove(name)
+            releasing[name] = nil
             changes.removed.append(name)
         }
         for syncer in syncers {
@@ -86,24 +96,58 @@ struct SiteQueue {
     }
 
     /// Queues a site again after its sync: at its interval, or after a
-    /// backoff when the sync failed.
-    mutating func finished(_ name: String, with result: SyncResult, now: Instant) {
+    /// backoff when the sync failed. With `holding`, it is queued only when
+    /// `released` says its lease is back. Returns when it is next due, from
+    /// `now` (`nil` for a site no longer run).
+    @discardableResult
+    mutating func finished(_ name: String, with result: SyncResult, now: Instant, holding: Bool = false) -> Duration? {
         syncing.remove(name)
-        guard let site = sites[name] else { return }
+        guard let site = sites[name] else { return nil }
         let interval = site.syncer.site.interval
+        let wait: Duration
         if result.error == nil {
             sites[name]?.failuresInRow = 0
-            due.insert(name, at: now + SiteQueue.jittered(interval))
+            wait = SiteQueue.jittered(interval)
         } else if result.storeFailed {
             // Not the site's fault: no backoff, so the site is synced again within
             // an interval of the database's recovery, however long the outage.
             sites[name]?.failuresInRow = site.failuresInRow + 1
-            due.insert(name, at: now + SiteQueue.jittered(interval))
+            wait = SiteQueue.jittered(interval)
         } else {
             let failures = site.failuresInRow + 1
             sites[name]?.failuresInRow = failures
-            due.insert(name, at: now + Backoff.delay(failures: failures, interval: interval, retryAfter: result.retryAfter))
+            wait = Backoff.delay(failures: failures, interval: interval, retryAfter: result.retryAfter)
         }
+        let at = now + wait + spread()
+        if holding {
+            syncing.insert(name)
+            releasing[name] = at
+        } else {
+            due.insert(name, at: at)
+        }
+        return wait
+    }
+
+    /// The lease of a site `finished` held is back: the site is queued.
+    mutating func released(_ name: String) {
+        syncing.remove(name)
+        guard let at = releasing.removeValue(forKey: name), sites[name] != nil else { return }
+        due.insert(name, at: at)
+    }
+
+    /// Another daemon syncs the site, or did lately (`SiteLease.elsewhere`):
+    /// it is tried again when it is next due, or, while another daemon holds
+    /// it, after a tenth of its interval (at least a second; a second when
+    /// `soon`, for a sync someone asked for) to learn its next due time.
+    mutating func postpone(_ name: String, dueIn: Duration, leased: Bool, soon: Bool, now: Instant) {
+        syncing.remove(name)
+        guard let site = sites[name] else { return }
+        let retry = soon ? Duration.seconds(1) : max(.seconds(1), site.syncer.site.interval / 10)
+        due.insert(name, at: now + (leased ? min(dueIn, retry) : dueIn) + spread())
+    }
+
+    private func spread() -> Duration {
+        sharedSpread > .zero ? sharedSpread * Double.random(in: 0..<1) : .zero
     }
 
     /// The interval ±5%, so sites configured alike drift apart instead of

@@ -21,6 +21,9 @@ public struct ChangeEvent: Sendable, Codable, Equatable {
     /// The event's number in the database's outbox, set when it is written to
     /// the journal: an entry repeated after a crash carries the same one.
     public var eventID: Int64?
+    /// The daemon that writes it to the journal, when several share the
+    /// database; set then, like `eventID`.
+    public var node: String?
 
     public init(kind: EventKind, site: String, siteURL: String) {
         self.kind = kind
@@ -67,6 +70,7 @@ public struct ChangeEvent: Sendable, Codable, Equatable {
             ("FEEDWATCH_POST_COUNT", postCount.map(String.init)),
             ("FEEDWATCH_ERROR", error),
             ("FEEDWATCH_EVENT_ID", eventID.map(String.init)),
+            ("FEEDWATCH_NODE", node),
         ]
         for case let (name, value?) in optional { fields.append((name, value)) }
         return fields

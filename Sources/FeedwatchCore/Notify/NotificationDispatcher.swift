@@ -128,8 +128,7 @@ public struct NotificationDispatcher: Sendable {
                 notify channel \(channel.name) could not take \(Self.describe(delivery)) (\(reason)); \
                 trying again in \(DurationText.format(delay))
                 """)
-            let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
-            try await store.deliveryFailed(delivery, error: reason, retryAt: Date().addingTimeInterval(seconds))
+            try await store.deliveryFailed(delivery, error: reason, retryAt: Date().addingTimeInterval(delay.inSeconds))
             return false
         }
     }

@@ -21,6 +21,10 @@ public protocol Store: AnyObject, Sendable {
     /// database's own health, for the status line.
     var writeFailure: StoreError? { get }
 
+    /// How the daemons sharing this database divide the work; `nil` when one
+    /// daemon has it to itself (SQLite).
+    var sharing: (any WorkSharing)? { get }
+
     /// From now on, each event committed is queued, in its own transaction,
     /// for those of `channels` that want it (a start, a reload).
     func route(to channels: [NotifyChannel])
@@ -112,8 +116,10 @@ public protocol Store: AnyObject, Sendable {
     // MARK: The database itself
 
     /// The database's one-writer lock (`DatabaseLock`) if no other process
-    /// holds it, else `nil`; a database several daemons share has nothing to hold.
-    func lockWriter() throws(DatabaseLockError) -> DatabaseLock?
+    /// holds it, else `nil`; on a database several daemons share, the lock of
+    /// this process's node, which one process at a time may act as.
+    /// Throws `DatabaseLockError` or `StoreError`.
+    func lockWriter() async throws -> DatabaseLock?
     /// Writes this process down as the database's writer; call with the lock held.
     func recordWriter(command: String) async throws(StoreError)
     /// The last process that took the lock, by its own record.
@@ -123,6 +129,8 @@ public protocol Store: AnyObject, Sendable {
 }
 
 extension Store {
+    public var sharing: (any WorkSharing)? { nil }
+
     /// The site's record, created on first sight; a changed URL forgets the
     /// discovered REST root.
     public func registerSite(name: String, url: String) async throws(StoreError) -> SiteRecord {

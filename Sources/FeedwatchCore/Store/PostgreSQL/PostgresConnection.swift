@@ -29,6 +29,10 @@ final class PostgresConnection {
             PQfinish(connection)
             throw PostgresError(message, connectionLost: true)
         }
+        // The server's notices (such as "relation … already exists, skipping")
+        // are for a person at psql; libpq would print them on stderr, which is
+        // the daemon's journal.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         handle = connection
     }
 

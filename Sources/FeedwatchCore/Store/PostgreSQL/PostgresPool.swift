@@ -77,6 +77,25 @@ final class PostgresPool: Sendable {
         }
     }
 
+    /// A connection of its own, outside the pool, with `body` run on it
+    /// first: what holds a session-level lock for as long as it lives.
+    func dedicatedSession(
+        _ body: @escaping @Sendable (PostgresConnection) throws -> Bool
+    ) async throws -> PostgresSession? {
+        let session = PostgresSession()
+        let settings = settings
+        let kept = try await withCheckedContinuation { (done: CheckedContinuation<Result<Bool, any Error>, Never>) in
+            session.queue.async {
+                done.resume(returning: Result {
+                    let connection = try PostgresConnection(settings: settings())
+                    session.connection = connection
+                    return try body(connection)
+                })
+            }
+        }.get()
+        return kept ? session : nil
+    }
+
     private func take() async -> Slot {
         enum Taken { case slot(Slot), wait }
         let taken = state.withLock { state -> Taken in
@@ -107,6 +126,14 @@ final class PostgresPool: Sendable {
         }
         waiter?.resume(returning: slot)
     }
+}
+
+/// A connection kept open apart from the pool, for what lives as long as a
+/// session does (an advisory lock); closed when the value goes.
+final class PostgresSession: @unchecked Sendable {
+    /// `@unchecked Sendable`: `connection` is only touched on `queue`.
+    fileprivate let queue = DispatchQueue(label: "feedwatch.postgresql.session")
+    fileprivate var connection: PostgresConnection?
 }
 
 extension PostgresError {

@@ -122,6 +122,29 @@ enum PostgresSchema {
                 answer text
             );
             """),
+        Migration(version: 2, name: "nodes, site and channel leases, events claimed by node", sql: """
+            -- Each daemon sharing the database, by its name (database.node): when it
+            -- last said it was alive. One silent for a lease's length is taken for dead.
+            CREATE TABLE node (
+                name text PRIMARY KEY,
+                host text NOT NULL,
+                pid integer NOT NULL,
+                version text NOT NULL,
+                started_at timestamptz NOT NULL,
+                heartbeat_at timestamptz NOT NULL,
+                stopped_at timestamptz
+            );
+            -- When a site is next due (the cluster's politeness), and which daemon
+            -- syncs it until when; the node that synced it last.
+            ALTER TABLE site ADD COLUMN next_due timestamptz,
+                ADD COLUMN lease_node text, ADD COLUMN lease_until timestamptz, ADD COLUMN last_node text;
+            -- The node that reports the event: the one that committed it, or the
+            -- one that took it over when that one died.
+            ALTER TABLE event ADD COLUMN node text;
+            CREATE INDEX event_by_node ON event (node, id);
+            -- The one daemon delivering a channel's queue, until when.
+            ALTER TABLE channel ADD COLUMN lease_node text, ADD COLUMN lease_until timestamptz;
+            """),
     ]
 
     /// Applies the migrations the database lacks, each in the one transaction.

@@ -66,26 +66,4 @@ extension PostgresStore {
             changedFields: (row.string("changed_fields") ?? "").split(separator: ",")
                 .compactMap { TrackedField(rawValue: String($0)) })
     }
-
-    public func lockWriter() throws(DatabaseLockError) -> DatabaseLock? {
-        DatabaseLock.shared()
-    }
-
-    public func recordWriter(command: String) async throws(StoreError) {
-        try await write("recording this process as the database's writer") { connection in
-            try connection.run("""
-                INSERT INTO meta (key, value) VALUES ('writer', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value
-                """, ["\(getpid()) \(command)"])
-        }
-    }
-
-    public func writer() async throws(StoreError) -> DatabaseWriter? {
-        try await read("reading the database's writer") { connection in
-            guard let value = try connection.query("SELECT value FROM meta WHERE key = 'writer'").first?.string("value")
-            else { return nil }
-            let words = value.split(separator: " ")
-            guard words.count == 2, let pid = Int32(words[0]) else { return nil }
-            return DatabaseWriter(pid: pid, command: String(words[1]))
-        }
-    }
 }

@@ -5,10 +5,21 @@ import Foundation
 #endif
 
 extension PostgresStore {
+    /// Claims, oldest first, the unreported events that are this daemon's to
+    /// report: those it committed, and those of a daemon that stopped or died
+    /// (no heartbeat within a lease) or of a process that was no daemon. A
+    /// claimed event is reported by its claimant alone, so each event reaches
+    /// one machine's journal.
     public func unemittedEvents(limit: Int) async throws(StoreError) -> [PendingEvent] {
-        try await read("reading unreported events") { connection in
-            try connection.query("SELECT id, created_at, payload FROM event ORDER BY id LIMIT $1", [limit]).rows
-                .map(Self.pendingEvent)
+        try await write("claiming unreported events") { [node, lease] connection in
+            try connection.query("""
+                UPDATE event SET node = $1 WHERE id IN (
+                    SELECT event.id FROM event LEFT JOIN node ON node.name = event.node
+                    WHERE event.node = $1 OR event.node IS NULL OR node.name IS NULL OR node.stopped_at IS NOT NULL
+                        OR node.heartbeat_at < now() - make_interval(secs => $2::double precision)
+                    ORDER BY event.id LIMIT $3 FOR UPDATE OF event SKIP LOCKED)
+                RETURNING id, created_at, payload
+                """, [node, lease.inSeconds, limit]).rows.map(Self.pendingEvent).sorted { $0.id < $1.id }
         }
     }
 
@@ -18,9 +29,10 @@ extension PostgresStore {
         }
     }
 
+    /// The events this daemon has to report.
     public func unemittedCount() async throws(StoreError) -> Int {
-        try await read("counting unreported events") { connection in
-            try connection.query("SELECT count(*) AS n FROM event").first?.int("n") ?? 0
+        try await read("counting unreported events") { [node] connection in
+            try connection.query("SELECT count(*) AS n FROM event WHERE node = $1", [node]).first?.int("n") ?? 0
         }
     }
 
@@ -32,9 +44,19 @@ extension PostgresStore {
                             createdAt: row.string("created_at") ?? "")
     }
 
+    /// The channel's oldest undelivered event, if this daemon delivers the
+    /// channel: it takes (or renews) the channel's lease first, so one daemon
+    /// at a time delivers a channel, in order; `nil` while another does.
     public func nextDelivery(for channel: String) async throws(StoreError) -> Delivery? {
-        try await read("reading the next notification for \(channel)") { connection in
-            guard let row = try connection.query("""
+        try await write("reading the next notification for \(channel)") { [node, lease] connection in
+            guard try connection.query("""
+                INSERT INTO channel (name, lease_node, lease_until)
+                VALUES ($1, $2, now() + make_interval(secs => $3::double precision))
+                ON CONFLICT (name) DO UPDATE SET lease_node = excluded.lease_node, lease_until = excluded.lease_until
+                WHERE channel.lease_node = excluded.lease_node OR channel.lease_until IS NULL OR channel.lease_until < now()
+                RETURNING name
+                """, [channel, node, lease.inSeconds]).first != nil,
+                let row = try connection.query("""
                 SELECT event_id, created_at, payload, attempts, next_attempt_at FROM delivery
                 WHERE channel = $1 ORDER BY event_id LIMIT 1
                 """, [channel]).first,

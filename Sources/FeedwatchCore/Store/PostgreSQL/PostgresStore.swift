@@ -6,6 +6,9 @@ import Locking
 public final class PostgresStore: Store {
     /// The database's URL, as given (it never holds a password).
     public let location: String
+    /// This daemon's name among those sharing the database.
+    public let node: String
+    public let lease: Duration
     let pool: PostgresPool
     private let channels = Locked<[NotifyChannel]>([])
     private let lastWriteFailure = Locked<StoreError?>(nil)
@@ -19,6 +22,8 @@ public final class PostgresStore: Store {
     /// - Parameter connections: at most this many connections at once.
     public init(_ location: PostgresLocation, environment: [String: String], connections: Int = 8) {
         self.location = location.url
+        node = location.node ?? Self.hostName
+        lease = location.lease
         pool = PostgresPool(capacity: connections) {
             var settings = [("dbname", location.url), ("application_name", "feedwatch"), ("connect_timeout", "10")]
             if let password = try Self.password(location.password, environment: environment) {
@@ -52,8 +57,8 @@ public final class PostgresStore: Store {
         _ body: @escaping @Sendable (any StoreTransaction) throws -> [PendingEvent]
     ) async throws(StoreError) -> [PendingEvent] {
         let channels = channels.withLock { $0 }
-        let events = try await write(operation) { connection in
-            try body(PostgresTransaction(connection, channels: channels))
+        let events = try await write(operation) { [node] connection in
+            try body(PostgresTransaction(connection, channels: channels, node: node))
         }
         if completingSync { lastWriteFailure.withLock { $0 = nil } }
         return events
@@ -85,7 +90,7 @@ public final class PostgresStore: Store {
     }
 
     /// Applies the migrations the database lacks, before this process first uses it.
-    private func migrateOnce() async throws {
+    func migrateOnce() async throws {
         guard !migrated.withLock({ $0 }) else { return }
         try await pool.withConnection { connection in try PostgresSchema.migrate(connection) }
         migrated.withLock { $0 = true }

@@ -11,11 +11,14 @@ import Foundation
 final class PostgresTransaction: StoreTransaction {
     let connection: PostgresConnection
     private let channels: [NotifyChannel]
+    /// The daemon committing: the events it adds are its to report.
+    private let node: String
     private var contents = PostgresContents()
 
-    init(_ connection: PostgresConnection, channels: [NotifyChannel]) {
+    init(_ connection: PostgresConnection, channels: [NotifyChannel], node: String) {
         self.connection = connection
         self.channels = channels
+        self.node = node
     }
 
     func site(named name: String) throws -> SiteRecord? {
@@ -154,8 +157,9 @@ final class PostgresTransaction: StoreTransaction {
 
     func enqueue(_ event: ChangeEvent, siteID: Int64, at now: String) throws -> PendingEvent {
         let payload = String(decoding: try JSONEncoder().encode(event), as: UTF8.self)
-        let id = try connection.query("INSERT INTO event (site_id, created_at, payload) VALUES ($1, $2, $3) RETURNING id",
-                                      [siteID, now, payload]).first?.int64("id")
+        let id = try connection.query(
+            "INSERT INTO event (site_id, created_at, payload, node) VALUES ($1, $2, $3, $4) RETURNING id",
+            [siteID, now, payload, node]).first?.int64("id")
         guard let id else { throw PostgresError("INSERT INTO event returned no id") }
         let attemptAt = Date().timeIntervalSince1970
         for channel in channels where channel.wants(event.kind, site: event.site) {

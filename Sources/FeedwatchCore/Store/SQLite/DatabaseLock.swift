@@ -13,17 +13,24 @@ import Glibc
 public final class DatabaseLock: Sendable {
     public let path: String
     private let descriptor: Int32
+    /// What else keeps the lock while it lives: a PostgreSQL session holding
+    /// the advisory lock of this daemon's node name.
+    private let holder: (any AnyObject & Sendable)?
 
-    private init(path: String, descriptor: Int32) {
+    private init(path: String, descriptor: Int32, holder: (any AnyObject & Sendable)? = nil) {
         self.path = path
         self.descriptor = descriptor
+        self.holder = holder
     }
 
     deinit { if descriptor >= 0 { close(descriptor) } }
 
-    /// The lock of a database that several daemons share (PostgreSQL): they
-    /// never exclude one another, so it holds nothing.
-    public static func shared() -> DatabaseLock { DatabaseLock(path: "", descriptor: -1) }
+    /// The lock of one node of a database several daemons share (PostgreSQL):
+    /// held by `holder` (a session), so that one process at a time acts as
+    /// that node, while the other nodes go on.
+    static func held(by holder: any AnyObject & Sendable, naming name: String) -> DatabaseLock {
+        DatabaseLock(path: name, descriptor: -1, holder: holder)
+    }
 
     public static func path(forDatabase database: String) -> String { database + ".lock" }
 

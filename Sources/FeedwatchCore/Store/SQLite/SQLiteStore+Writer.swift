@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 extension SQLiteStore {
-    public func lockWriter() throws(DatabaseLockError) -> DatabaseLock? {
+    public func lockWriter() async throws -> DatabaseLock? {
         try DatabaseLock.acquire(database: path)
     }
 

@@ -1,0 +1,40 @@
+import Logging
+
+/// Keeps a daemon known as alive to the others sharing its database, and its
+/// leases renewed: a beat every third of a lease, until the task is
+/// cancelled. Beats that fail (the database is away) are logged once, and
+/// again when they succeed; meanwhile the leases run out, and the others
+/// take over what this daemon had, as they would after its death.
+public struct NodeHeartbeat: Sendable {
+    private let sharing: any WorkSharing
+    private let command: String
+    private let logger: Logger
+
+    public init(_ sharing: any WorkSharing, command: String, logger: Logger) {
+        self.sharing = sharing
+        self.command = command
+        self.logger = logger
+    }
+
+    public func run() async {
+        var failing = false
+        while !Task.isCancelled {
+            do {
+                try await sharing.heartbeat(command: command)
+                if failing {
+                    logger.notice("node \(sharing.node) reaches the database again; its heartbeat and leases are renewed")
+                    failing = false
+                }
+            } catch {
+                if !failing {
+                    logger.error("""
+                        \(error); node \(sharing.node) cannot renew its leases, so the other daemons take over \
+                        its sites after \(DurationText.format(sharing.lease))
+                        """)
+                }
+                failing = true
+            }
+            try? await Task.sleep(for: sharing.lease / 3)
+        }
+    }
+}
