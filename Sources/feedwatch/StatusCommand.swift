@@ -26,6 +26,24 @@ struct StatusCommand: AsyncParsableCommand {
         var failuresInRow: Int
         /// `nil` before the first sync, when the daemon polls the site within seconds of starting.
         var nextPoll: Date?
+        /// On a database daemons share: the node that synced it last.
+        var node: String?
+    }
+
+    /// One daemon sharing the database.
+    struct NodeRow: Encodable {
+        var name: String
+        var host: String
+        var pid: Int32
+        var version: String
+        var alive: Bool
+        var startedAt: Date?
+        var heartbeatAt: Date?
+        var stoppedAt: Date?
+        /// Sites it holds a lease on now.
+        var leases: Int
+        /// Sites it synced last.
+        var sites: Int
     }
 
     /// One `notify[]` channel as `status` reports it.
@@ -45,6 +63,8 @@ struct StatusCommand: AsyncParsableCommand {
     struct Report: Encodable {
         var sites: [Row]
         var channels: [ChannelRow]
+        /// On a database daemons share; absent on SQLite.
+        var nodes: [NodeRow]?
     }
 
     func run() async throws {
@@ -52,6 +72,7 @@ struct StatusCommand: AsyncParsableCommand {
         let location = try options.databaseLocation(configuration)
         var stored: [SiteStatus] = []
         var channels = configuration.notify.map { ChannelStatus(name: $0.name) }
+        var nodes: [NodeStatus]?
         // Before the first sync there is no database file, and every site is "not synced yet".
         let created = if case .sqlite(let path) = location { FileManager.default.fileExists(atPath: path) } else { true }
         if created {
@@ -59,13 +80,15 @@ struct StatusCommand: AsyncParsableCommand {
                 let store = try options.openStoreForReading(configuration)
                 stored = try await store.siteStatuses()
                 channels = try await store.channelStatuses(configuration.notify.map(\.name))
+                nodes = try await store.sharing?.nodes()
             } catch {
                 StandardError.write("feedwatch: \(error)\n")
                 throw ExitCode.failure
             }
         }
         let report = Report(sites: Self.rows(configuration: configuration, stored: stored),
-                            channels: zip(configuration.notify, channels).map(Self.channelRow))
+                            channels: zip(configuration.notify, channels).map(Self.channelRow),
+                            nodes: nodes?.map(Self.nodeRow))
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -73,7 +96,7 @@ struct StatusCommand: AsyncParsableCommand {
             encoder.dateEncodingStrategy = .iso8601
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print(Self.text(report.sites) + Self.text(report.channels), terminator: "")
+            print(Self.text(report.sites) + Self.text(report.channels) + Self.text(report.nodes ?? []), terminator: "")
         }
     }
 
@@ -99,6 +122,23 @@ struct StatusCommand: AsyncParsableCommand {
         }.joined()
     }
 
+    static func nodeRow(_ node: NodeStatus) -> NodeRow {
+        NodeRow(name: node.name, host: node.host, pid: node.pid, version: node.version, alive: node.alive,
+                startedAt: node.startedAt, heartbeatAt: node.heartbeatAt, stoppedAt: node.stoppedAt,
+                leases: node.leases, sites: node.sites)
+    }
+
+    /// e.g. `web-1  alive (web-1.example.org, pid 812, feedwatch 0.1.0 run)`, then its heartbeat and share.
+    static func text(_ nodes: [NodeRow]) -> String {
+        guard !nodes.isEmpty else { return "" }
+        return "nodes:\n" + nodes.map { node in
+            let state = node.alive ? "alive" : node.stoppedAt != nil ? "stopped" : "silent (taken for dead)"
+            return "\(node.name)  \(state) (\(node.host), pid \(node.pid), feedwatch \(node.version))\n"
+                + "  last heartbeat: \(timeText(node.heartbeatAt)); syncing now: \(node.leases); "
+                + "sites it synced last: \(node.sites)\n"
+        }.joined()
+    }
+
     static func rows(configuration: Configuration, stored: [SiteStatus]) -> [Row] {
         let byName = Dictionary(stored.map { ($0.name, $0) }) { first, _ in first }
         var rows = configuration.sites.map { site in
@@ -106,13 +146,14 @@ struct StatusCommand: AsyncParsableCommand {
             return Row(name: site.name, url: site.url, enabled: site.enabled, configured: true,
                        postsTracked: status?.postsTracked ?? 0, lastSuccess: status?.lastSuccess,
                        lastError: status?.lastError, failuresInRow: status?.failuresInRow ?? 0,
-                       nextPoll: site.enabled ? status?.nextPoll(interval: site.interval) : nil)
+                       nextPoll: site.enabled ? status?.nextPoll(interval: site.interval) : nil, node: status?.node)
         }
         let configured = Set(configuration.sites.map(\.name))
         for status in stored where !configured.contains(status.name) {
             rows.append(Row(name: status.name, url: status.url, enabled: false, configured: false,
                             postsTracked: status.postsTracked, lastSuccess: status.lastSuccess,
-                            lastError: status.lastError, failuresInRow: status.failuresInRow, nextPoll: nil))
+                            lastError: status.lastError, failuresInRow: status.failuresInRow, nextPoll: nil,
+                            node: status.node))
         }
         return rows
     }
@@ -133,6 +174,7 @@ struct StatusCommand: AsyncParsableCommand {
             if row.configured && row.enabled {
                 lines[1] += "; next poll: " + (row.nextPoll.map { $0 < Date() ? "due now" : "about \(timeText($0))" } ?? "when feedwatch starts")
             }
+            if let node = row.node { lines[1] += "; synced by \(node)" }
             if let error = row.lastError, row.failuresInRow > 0 { lines.append("  last error: \(error)") }
             return lines.joined(separator: "\n") + "\n"
         }.joined()

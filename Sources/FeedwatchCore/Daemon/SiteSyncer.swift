@@ -62,6 +62,9 @@ public struct SiteSyncer: Sendable {
             guard !Task.isCancelled else { return SyncResult(error: "cancelled") }
             let message = error.description
             logger.warning("sync failed: \(message)")
+            // The database's failure is not the site's: it neither counts toward
+            // `site-failing` nor is kept as the site's last error.
+            guard !error.isStore else { return SyncResult(error: message, storeFailed: true) }
             do {
                 try await reporter.flush(after: store.recordFailure(of: record, error: message))
             } catch {

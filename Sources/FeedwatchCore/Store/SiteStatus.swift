@@ -15,10 +15,15 @@ public struct SiteStatus: Sendable, Equatable, Codable {
     public var lastSuccess: Date?
     public var lastError: String?
     public var failuresInRow: Int
+    /// On a database daemons share: the daemon that synced the site last,
+    /// and when the site is next due for all of them.
+    public var node: String? = nil
+    public var nextDue: Date? = nil
 
     /// When the site is next due: its interval after its last sync, or the
     /// shortest backoff after failures; `nil` when it was never synced.
     public func nextPoll(interval: Duration) -> Date? {
+        if let nextDue { return nextDue }
         guard let lastAttempt else { return nil }
         let wait = failuresInRow == 0
             ? interval : Backoff.delay(failures: failuresInRow, interval: interval, retryAfter: nil, jitter: 0)

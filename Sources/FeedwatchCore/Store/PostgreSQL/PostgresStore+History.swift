@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,14 +12,16 @@ extension PostgresStore {
     public func siteStatuses() async throws(StoreError) -> [SiteStatus] {
         try await read("reading the state of the sites") { connection in
             try connection.query("""
-                SELECT name, url, last_attempt_at, last_success_at, last_error, failures_in_row,
+                SELECT name, url, last_attempt_at, last_success_at, last_error, failures_in_row, last_node,
+                    extract(epoch FROM next_due) AS next_due,
                     (SELECT count(*) FROM post WHERE post.site_id = site.id AND post.state != 'deleted') AS posts
                 FROM site ORDER BY name COLLATE "C"
                 """).rows.map { row in
                 SiteStatus(name: row.string("name") ?? "", url: row.string("url") ?? "", postsTracked: row.int("posts") ?? 0,
                            lastAttempt: Timestamp.date(row.string("last_attempt_at")),
                            lastSuccess: Timestamp.date(row.string("last_success_at")), lastError: row.string("last_error"),
-                           failuresInRow: row.int("failures_in_row") ?? 0)
+                           failuresInRow: row.int("failures_in_row") ?? 0, node: row.string("last_node"),
+                           nextDue: row.double("next_due").map(Date.init(timeIntervalSince1970:)))
             }
         }
     }

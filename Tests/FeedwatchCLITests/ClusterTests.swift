@@ -1,0 +1,178 @@
+import FakeWordPress
+import Foundation
+import Glibc
+import Testing
+import TestSupport
+
+/// Three `feedwatch run` daemons on one PostgreSQL database (a server of the
+/// test's own) share a farm of fake WordPress sites: every site is synced,
+/// never by two at once, every edit is reported once, in one journal, and
+/// delivered once; a daemon killed, or the database restarting, loses nothing.
+@Suite(.serialized) struct ClusterTests {
+    private static let lease = "3s"
+
+    private final class Cluster {
+        let database: PostgresServer
+        let databaseName: String
+        let server: FakeWordPressServer
+        let receiver: FakeWebhookReceiver
+        let scratch: TemporaryDirectory
+        let sites: [FakeSite]
+        /// Each site's first post.
+        let posts: [Int]
+        let nodes: [String]
+        var daemons: [String: Binary.Running] = [:]
+
+        init(_ purpose: String, sites count: Int) throws {
+            database = try PostgresServer()
+            databaseName = try database.createDatabase()
+            server = try FakeWordPressServer()
+            receiver = try FakeWebhookReceiver()
+            scratch = try TemporaryDirectory()
+            let prefix = uniqueSiteName(purpose)
+            let server = server
+            sites = (0..<count).map { server.addSite("\(prefix)-\($0)") }
+            posts = sites.map { site in
+                let first = site.addPost(title: "First of \(site.name)", content: "<p>One.</p>")
+                _ = site.addPost(title: "Second of \(site.name)", content: "<p>Two.</p>")
+                return first
+            }
+            nodes = ["a", "b", "c"].map { "\(prefix)-\($0)" }
+        }
+
+        func configuration(node: String) throws -> String {
+            let sites = self.sites.map { #"{"name": "\#($0.name)", "url": "\#($0.url)"}"# }.joined(separator: ",\n")
+            return try scratch.write("\(node).json", """
+                {"database": {"url": "\(database.socketURL(database: databaseName))", "node": "\(node)",
+                              "lease": "\(ClusterTests.lease)"},
+                 "defaults": {"interval": "10s"},
+                 "sites": [\(sites)],
+                 "notify": [{"name": "hook", "webhook": "\(receiver.url)", "events": ["revised"]}]}
+                """)
+        }
+
+        func start(_ node: String) throws {
+            daemons[node] = try Binary.Running(["run", "--config", try configuration(node: node)], environment: [:])
+        }
+
+        /// The entries each node wrote to the journal, by node.
+        func entries() throws -> [String: [[String: String]]] {
+            try Dictionary(uniqueKeysWithValues: nodes.map { ($0, try JournalReader.read(match: "FEEDWATCH_NODE=\($0)")) })
+        }
+
+        func events(_ kind: String) throws -> [[String: String]] {
+            try entries().values.flatMap { $0 }.filter { $0["FEEDWATCH_EVENT"] == kind }
+        }
+
+        func sql(_ query: String) throws -> String {
+            try database.psql(query, database: databaseName)
+        }
+
+        func stop() {
+            for daemon in daemons.values { daemon.process.stop(grace: 10) }
+            receiver.stop()
+            server.stop()
+        }
+    }
+
+    private func eventually(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        return try condition()
+    }
+
+    /// The edits' revised events: one per edit, none repeated, each in one node's journal.
+    private func expectEachEditReportedOnce(_ cluster: Cluster, edited: Range<Int>, within seconds: Double) throws {
+        let expected = Set(edited.map { cluster.sites[$0].name })
+        #expect(try eventually(seconds) { Set(try cluster.events("revised").compactMap { $0["FEEDWATCH_SITE"] }) == expected })
+        Thread.sleep(forTimeInterval: 2)
+        let revised = try cluster.events("revised")
+        let ids = revised.compactMap { $0["FEEDWATCH_EVENT_ID"] }
+        #expect(Set(ids).count == edited.count, "one event per edit")
+        #expect(revised.count == edited.count, "none reported twice: \(revised.count - Set(ids).count) repeated")
+        #expect(try eventually(seconds) { Set(cluster.receiver.requests.compactMap { $0.header("Idempotency-Key") }).count == edited.count })
+        Thread.sleep(forTimeInterval: 1)
+        #expect(Set(cluster.receiver.requests.compactMap { $0.header("Idempotency-Key") }).count == edited.count)
+        #expect(cluster.receiver.requests.count == edited.count, "one delivery per edit")
+    }
+
+    @Test func threeDaemonsShareThreeHundredSitesAndReportEachOfTwoHundredEditsOnce() throws {
+        let cluster = try Cluster("cluster-share", sites: 300)
+        defer { cluster.stop() }
+        for node in cluster.nodes { try cluster.start(node) }
+        #expect(try eventually(60) { try cluster.events("baseline").count >= 300 })
+        let baselines = try cluster.events("baseline")
+        #expect(baselines.count == 300 && Set(baselines.compactMap { $0["FEEDWATCH_SITE"] }).count == 300)
+
+        for index in 0..<200 { cluster.sites[index].edit(cluster.posts[index], title: "Edited \(index)") }
+        try expectEachEditReportedOnce(cluster, edited: 0..<200, within: 40)
+
+        // Each daemon did its share, no site ever had two syncs at once, and
+        // every site was synced within its last interval or two.
+        let perNode = try cluster.entries().mapValues(\.count)
+        for node in cluster.nodes { #expect(perNode[node, default: 0] >= 30, "\(perNode)") }
+        let shares = try cluster.sql("SELECT last_node, count(*) FROM site GROUP BY last_node ORDER BY 1")
+        #expect(shares.split(separator: "\n").count == 3, "\(shares)")
+        let overlapping = cluster.sites.filter { cluster.server.maximumConcurrentRequests(forSite: $0) > 1 }
+        #expect(overlapping.isEmpty, "\(overlapping.map(\.name))")
+        #expect(try cluster.sql("""
+            SELECT count(*) FROM site WHERE last_success_at IS NULL OR last_success_at::timestamptz < now() - interval '25 seconds'
+            """) == "0")
+        #expect(try cluster.events("site-failing").isEmpty)
+
+        let status = try Binary.run(["status", "--config", try cluster.configuration(node: cluster.nodes[0])])
+        #expect(status.status == 0, "\(status.stderr)")
+        for node in cluster.nodes { #expect(status.stdout.contains(node), "\(status.stdout)") }
+
+        for node in cluster.nodes {
+            cluster.daemons[node]?.process.send(SIGTERM)
+            #expect(cluster.daemons[node]?.wait(timeout: 20).status == 0)
+        }
+        #expect(try cluster.sql("SELECT count(*) FROM site WHERE lease_node IS NOT NULL") == "0", "leases given back")
+        #expect(try cluster.sql("SELECT count(*) FROM node WHERE stopped_at IS NULL") == "0")
+    }
+
+    @Test func theSitesOfADaemonKilledMidSyncResumeOnTheOthersAndNothingIsLost() throws {
+        let cluster = try Cluster("cluster-kill", sites: 60)
+        defer { cluster.stop() }
+        for node in cluster.nodes { try cluster.start(node) }
+        #expect(try eventually(60) { try cluster.events("baseline").count >= 60 })
+        let victim = cluster.nodes[0]
+        for index in 0..<30 { cluster.sites[index].edit(cluster.posts[index], title: "Edited \(index)") }
+        Thread.sleep(forTimeInterval: 3)
+        cluster.daemons[victim]?.process.send(SIGKILL)
+        _ = cluster.daemons[victim]?.wait(timeout: 10)
+        let killedAt = Date()
+        for index in 30..<60 { cluster.sites[index].edit(cluster.posts[index], title: "Edited \(index)") }
+
+        let revised = { try cluster.events("revised").compactMap { $0["FEEDWATCH_EVENT_ID"] } }
+        #expect(try eventually(60) { Set(try revised()).count >= 60 })
+        #expect(Set(try revised()).count == 60, "every edit reported")
+        #expect(try revised().count <= 61, "at most the one entry being written when the daemon died repeats")
+        let survivors = cluster.nodes.dropFirst().map { "'\($0)'" }.joined(separator: ",")
+        #expect(try eventually(30) {
+            try cluster.sql("""
+                SELECT count(*) FROM site WHERE last_node NOT IN (\(survivors))
+                    OR last_success_at::timestamptz < '\(killedAt.ISO8601Format())'::timestamptz
+                """) == "0"
+        }, "every site synced by a survivor after the kill")
+        #expect(try eventually(30) { Set(cluster.receiver.requests.compactMap { $0.header("Idempotency-Key") }).count == 60 })
+    }
+
+    @Test func everyDaemonSurvivesADatabaseRestartMidSyncWithoutCallingSitesFailing() throws {
+        let cluster = try Cluster("cluster-restart", sites: 60)
+        defer { cluster.stop() }
+        for node in cluster.nodes { try cluster.start(node) }
+        #expect(try eventually(60) { try cluster.events("baseline").count >= 60 })
+        try cluster.database.stop(mode: "fast")
+        Thread.sleep(forTimeInterval: 4)
+        try cluster.database.start()
+        for index in 0..<60 { cluster.sites[index].edit(cluster.posts[index], title: "Edited \(index)") }
+        try expectEachEditReportedOnce(cluster, edited: 0..<60, within: 60)
+        for node in cluster.nodes { #expect(cluster.daemons[node]?.process.isRunning == true, "\(node) still runs") }
+        #expect(try cluster.events("site-failing").isEmpty)
+    }
+}
