@@ -122,12 +122,14 @@ struct DaemonService: Service {
     }
 
     /// The line `systemctl status` shows, e.g.
-    /// `42 sites, 1 failing, 3 syncing, 5 changes in the last hour`, with
+    /// `42 sites, 1 failing, 3 syncing, 5 changes in the last hour`, then
+    /// `; node web-1 synced 14 of them last` when daemons share the sites, and
     /// `; journal unavailable, 12 events waiting` or `; database: disk full`
     /// after it while those last.
     static func status(_ summary: SchedulerSummary, changesInLastHour changes: Int, troubles: DaemonTroubles) -> String {
         var line = "\(summary.sites) \(summary.sites == 1 ? "site" : "sites"), \(summary.failing) failing, "
             + "\(summary.syncing) syncing, \(changes) \(changes == 1 ? "change" : "changes") in the last hour"
+        if let share = summary.share { line += "; node \(share.node) synced \(share.sites) of them last" }
         if let waiting = troubles.journalBacklog {
             line += "; journal unavailable, \(waiting) \(waiting == 1 ? "event" : "events") waiting"
         }

@@ -51,8 +51,8 @@ import TestSupport
                 """)
         }
 
-        func start(_ node: String) throws {
-            daemons[node] = try Binary.Running(["run", "--config", try configuration(node: node)], environment: [:])
+        func start(_ node: String, environment: [String: String] = [:]) throws {
+            daemons[node] = try Binary.Running(["run", "--config", try configuration(node: node)], environment: environment)
         }
 
         /// The entries each node wrote to the journal, by node.
@@ -102,7 +102,10 @@ import TestSupport
     @Test func threeDaemonsShareThreeHundredSitesAndReportEachOfTwoHundredEditsOnce() throws {
         let cluster = try Cluster("cluster-share", sites: 300)
         defer { cluster.stop() }
-        for node in cluster.nodes { try cluster.start(node) }
+        let notify = try NotifySocket(path: cluster.scratch.file("notify.sock"))
+        defer { notify.close() }
+        try cluster.start(cluster.nodes[0], environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "3000000"])
+        for node in cluster.nodes.dropFirst() { try cluster.start(node) }
         #expect(try eventually(60) { try cluster.events("baseline").count >= 300 })
         let baselines = try cluster.events("baseline")
         #expect(baselines.count == 300 && Set(baselines.compactMap { $0["FEEDWATCH_SITE"] }).count == 300)
@@ -125,7 +128,9 @@ import TestSupport
 
         let status = try Binary.run(["status", "--config", try cluster.configuration(node: cluster.nodes[0])])
         #expect(status.status == 0, "\(status.stderr)")
-        for node in cluster.nodes { #expect(status.stdout.contains(node), "\(status.stdout)") }
+        for node in cluster.nodes { #expect(status.stdout.contains("\(node)  alive"), "\(status.stdout)") }
+        let share = try #require(notify.receive(until: { $0.contains("of them last") }, timeout: 5).last)
+        #expect(share.contains("300 sites") && share.contains("node \(cluster.nodes[0]) synced "), "\(share)")
 
         for node in cluster.nodes {
             cluster.daemons[node]?.process.send(SIGTERM)

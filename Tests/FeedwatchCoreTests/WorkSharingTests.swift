@@ -57,13 +57,14 @@ import TestSupport
 
     @Test func aLeaseNotRenewedRunsOutAndAnotherNodeTakesTheSite() async throws {
         let database = try SharedDatabase()
-        let (a, b) = (database.node("a", lease: .seconds(2)), database.node("b", lease: .seconds(2)))
+        let (a, b) = (database.node("a", lease: .seconds(4)), database.node("b", lease: .seconds(4)))
         #expect(try await a.acquire(site: "s", url: "https://a.org/", requested: false) == .taken)
-        try await Task.sleep(for: .seconds(1))
+        try await Task.sleep(for: .seconds(2))
         try await a.heartbeat(command: "run")
-        try await Task.sleep(for: .seconds(1.5))
-        #expect(try await b.acquire(site: "s", url: "https://a.org/", requested: false) != .taken, "renewed 1.5 s ago")
-        try await Task.sleep(for: .seconds(1))
+        try await Task.sleep(for: .seconds(2.5))
+        #expect(try await b.acquire(site: "s", url: "https://a.org/", requested: false) != .taken,
+                "renewed 2.5 s ago: held, though taken 4.5 s ago")
+        try await Task.sleep(for: .seconds(2))
         #expect(try await b.acquire(site: "s", url: "https://a.org/", requested: false) == .taken)
     }
 
@@ -86,11 +87,11 @@ import TestSupport
 
     @Test func theEventsOfANodeSilentForALeaseAreTakenOver() async throws {
         let database = try SharedDatabase()
-        let (a, b) = (database.node("a", lease: .seconds(2)), database.node("b", lease: .seconds(2)))
+        let (a, b) = (database.node("a", lease: .seconds(4)), database.node("b", lease: .seconds(4)))
         try await a.heartbeat(command: "run")
         _ = try await a.recordSuccess(of: try await a.registerSite(name: "s", url: "https://a.org/"))
         #expect(try await b.unemittedEvents().isEmpty)
-        try await Task.sleep(for: .seconds(2.5))
+        try await Task.sleep(for: .seconds(4.5))
         #expect(try await b.unemittedEvents().count == 1)
     }
 

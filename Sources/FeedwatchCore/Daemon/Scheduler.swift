@@ -124,7 +124,9 @@ public struct Scheduler: Sendable {
             while !Task.isCancelled {
                 if let heartbeat, lastBeat.map({ clock.now - $0 >= heartbeat.interval }) ?? true {
                     lastBeat = clock.now
-                    await heartbeat.beat(SchedulerSummary(sites: sites.count, failing: sites.failing, syncing: running))
+                    await heartbeat.beat(SchedulerSummary(
+                        sites: sites.count, failing: sites.failing, syncing: running,
+                        share: sharing.map { (node: $0.node, sites: sites.share) }))
                 }
                 while running < concurrency, let syncer = sites.popDue(at: clock.now) {
                     let wanted = requested.isWanted(syncer.site.name)
@@ -264,10 +266,19 @@ public struct SchedulerSummary: Sendable, Equatable {
     public var failing: Int
     /// Syncs running now.
     public var syncing: Int
+    /// When daemons share the sites: this one's name, and how many of the
+    /// sites it synced last.
+    public var share: Share?
 
-    public init(sites: Int, failing: Int, syncing: Int) {
+    public struct Share: Sendable, Equatable {
+        public var node: String
+        public var sites: Int
+    }
+
+    public init(sites: Int, failing: Int, syncing: Int, share: (node: String, sites: Int)? = nil) {
         self.sites = sites
         self.failing = failing
         self.syncing = syncing
+        self.share = share.map { Share(node: $0.node, sites: $0.sites) }
     }
 }

@@ -27,6 +27,11 @@ struct SiteQueue {
     /// takes a site next is left to chance, so that none keeps every site it
     /// once took, and a daemon joining gets its share.
     var sharedSpread: Duration = .zero
+    /// Sites whose last sync was this daemon's, not another's.
+    private var syncedHere: Set<String> = []
+
+    /// How many of the sites this daemon synced last: its share.
+    var share: Int { syncedHere.count }
 
     /// What a new set of syncers changed, by site name.
     struct Changes: Equatable {
@@ -63,6 +68,7 @@ struct SiteQueue {
             sites[name] = nil
             due.remove(name)
             releasing[name] = nil
+            syncedHere.remove(name)
             changes.removed.append(name)
         }
         for syncer in syncers {
@@ -103,6 +109,7 @@ struct SiteQueue {
     mutating func finished(_ name: String, with result: SyncResult, now: Instant, holding: Bool = false) -> Duration? {
         syncing.remove(name)
         guard let site = sites[name] else { return nil }
+        syncedHere.insert(name)
         let interval = site.syncer.site.interval
         let wait: Duration
         if result.error == nil {
@@ -142,6 +149,7 @@ struct SiteQueue {
     mutating func postpone(_ name: String, dueIn: Duration, leased: Bool, soon: Bool, now: Instant) {
         syncing.remove(name)
         guard let site = sites[name] else { return }
+        syncedHere.remove(name)
         let retry = soon ? Duration.seconds(1) : max(.seconds(1), site.syncer.site.interval / 10)
         due.insert(name, at: now + (leased ? min(dueIn, retry) : dueIn) + spread())
     }

@@ -66,7 +66,7 @@ public protocol Store: AnyObject, Sendable {
     /// Events committed but not yet written to the journal, oldest first: after a
     /// crash these are what the previous process did not get to report.
     func unemittedEvents(limit: Int) async throws(StoreError) -> [PendingEvent]
-    /// Removes a reported event from the outbox (the versions keep the history).
+    /// Marks an event reported: it leaves the outbox, and stays as history.
     func markEmitted(_ pending: PendingEvent) async throws(StoreError)
     /// How many events wait for the journal.
     func unemittedCount() async throws(StoreError) -> Int

@@ -139,9 +139,10 @@ enum PostgresSchema {
             ALTER TABLE site ADD COLUMN next_due timestamptz,
                 ADD COLUMN lease_node text, ADD COLUMN lease_until timestamptz, ADD COLUMN last_node text;
             -- The node that reports the event: the one that committed it, or the
-            -- one that took it over when that one died.
-            ALTER TABLE event ADD COLUMN node text;
-            CREATE INDEX event_by_node ON event (node, id);
+            -- one that took it over when that one died. A reported event stays,
+            -- as in SQLite, with when it was written to the journal.
+            ALTER TABLE event ADD COLUMN node text, ADD COLUMN emitted_at text;
+            CREATE INDEX event_unreported ON event (node, id) WHERE emitted_at IS NULL;
             -- The one daemon delivering a channel's queue, until when.
             ALTER TABLE channel ADD COLUMN lease_node text, ADD COLUMN lease_until timestamptz;
             """),

@@ -15,8 +15,8 @@ extension PostgresStore {
             try connection.query("""
                 UPDATE event SET node = $1 WHERE id IN (
                     SELECT event.id FROM event LEFT JOIN node ON node.name = event.node
-                    WHERE event.node = $1 OR event.node IS NULL OR node.name IS NULL OR node.stopped_at IS NOT NULL
-                        OR node.heartbeat_at < now() - make_interval(secs => $2::double precision)
+                    WHERE event.emitted_at IS NULL AND (event.node = $1 OR event.node IS NULL OR node.name IS NULL
+                        OR node.stopped_at IS NOT NULL OR node.heartbeat_at < now() - make_interval(secs => $2::double precision))
                     ORDER BY event.id LIMIT $3 FOR UPDATE OF event SKIP LOCKED)
                 RETURNING id, created_at, payload
                 """, [node, lease.inSeconds, limit]).rows.map(Self.pendingEvent).sorted { $0.id < $1.id }
@@ -25,14 +25,14 @@ extension PostgresStore {
 
     public func markEmitted(_ pending: PendingEvent) async throws(StoreError) {
         try await write("marking an event as reported") { connection in
-            try connection.run("DELETE FROM event WHERE id = $1", [pending.id])
+            try connection.run("UPDATE event SET emitted_at = $1 WHERE id = $2", [Timestamp.now(), pending.id])
         }
     }
 
     /// The events this daemon has to report.
     public func unemittedCount() async throws(StoreError) -> Int {
         try await read("counting unreported events") { [node] connection in
-            try connection.query("SELECT count(*) AS n FROM event WHERE node = $1", [node]).first?.int("n") ?? 0
+            try connection.query("SELECT count(*) AS n FROM event WHERE node = $1 AND emitted_at IS NULL", [node]).first?.int("n") ?? 0
         }
     }
 
