@@ -42,7 +42,7 @@ POSTGRESQL_PACKAGES := postgresql
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps deb-deps real-wordpress-deps postgresql-deps test-postgresql install-packages build test-real-wordpress release man install uninstall deb test-deb test-system test test-asan test-tsan journal benchmark scale-benchmark history-benchmark fuzz-build fuzz clean
+.PHONY: all deps test-deps deb-deps real-wordpress-deps postgresql-deps test-postgresql install-packages build test-real-wordpress release man install uninstall deb test-deb test-system test test-asan test-tsan journal benchmark scale-benchmark cluster-benchmark history-benchmark fuzz-build fuzz clean
 
 all: build
 
@@ -241,6 +241,17 @@ scale-benchmark: deps journal
 	swift build -c release --product feedwatch
 	swift build -c release --product scale-benchmark
 	.build/release/scale-benchmark $(SITES) $(SCALE_SCHEMES) $(SCALE_INTERVAL)
+
+# The cluster benchmark: 1, 2 and 3 daemons sharing one PostgreSQL (a server of
+# its own in a temp dir) against nginx serving CLUSTER_SITES sites, beside one
+# daemon on SQLite; prints the figures of docs/benchmarks.md.
+CLUSTER_SITES ?= 2000
+CLUSTER_INTERVAL ?= 20
+cluster-benchmark: deps journal postgresql-deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="nginx openssl" NO_SERVICES=1
+	swift build -c release --product feedwatch
+	swift build -c release --product cluster-benchmark
+	.build/release/cluster-benchmark $(CLUSTER_SITES) $(CLUSTER_INTERVAL)
 
 # The history benchmark: storing posts of the fixture's size, revisions, and
 # `history`/`diff` on a post with many versions; prints the figures of docs/benchmarks.md.

@@ -91,6 +91,11 @@ let package = Package(
             dependencies: ["TestSupport", "Locking", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/ScaleBenchmark"
         ),
+        .executableTarget(
+            name: "cluster-benchmark",
+            dependencies: ["TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/ClusterBenchmark"
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["Locking"],

@@ -75,25 +75,16 @@ import TestSupport
         }
     }
 
-    private func eventually(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.5)
-        }
-        return try condition()
-    }
-
     /// The edits' revised events: one per edit, none repeated, each in one node's journal.
     private func expectEachEditReportedOnce(_ cluster: Cluster, edited: Range<Int>, within seconds: Double) throws {
         let expected = Set(edited.map { cluster.sites[$0].name })
-        #expect(try eventually(seconds) { Set(try cluster.events("revised").compactMap { $0["FEEDWATCH_SITE"] }) == expected })
+        #expect(try eventually(seconds, poll: 0.5) { Set(try cluster.events("revised").compactMap { $0["FEEDWATCH_SITE"] }) == expected })
         Thread.sleep(forTimeInterval: 2)
         let revised = try cluster.events("revised")
         let ids = revised.compactMap { $0["FEEDWATCH_EVENT_ID"] }
         #expect(Set(ids).count == edited.count, "one event per edit")
         #expect(revised.count == edited.count, "none reported twice: \(revised.count - Set(ids).count) repeated")
-        #expect(try eventually(seconds) { Set(cluster.receiver.requests.compactMap { $0.header("Idempotency-Key") }).count == edited.count })
+        #expect(try eventually(seconds, poll: 0.5) { Set(cluster.receiver.requests.compactMap { $0.header("Idempotency-Key") }).count == edited.count })
         Thread.sleep(forTimeInterval: 1)
         #expect(Set(cluster.receiver.requests.compactMap { $0.header("Idempotency-Key") }).count == edited.count)
         #expect(cluster.receiver.requests.count == edited.count, "one delivery per edit")
@@ -106,7 +97,7 @@ import TestSupport
         defer { notify.close() }
         try cluster.start(cluster.nodes[0], environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "3000000"])
         for node in cluster.nodes.dropFirst() { try cluster.start(node) }
-        #expect(try eventually(60) { try cluster.events("baseline").count >= 300 })
+        #expect(try eventually(60, poll: 0.5) { try cluster.events("baseline").count >= 300 })
         let baselines = try cluster.events("baseline")
         #expect(baselines.count == 300 && Set(baselines.compactMap { $0["FEEDWATCH_SITE"] }).count == 300)
 
@@ -144,7 +135,7 @@ import TestSupport
         let cluster = try Cluster("cluster-kill", sites: 60)
         defer { cluster.stop() }
         for node in cluster.nodes { try cluster.start(node) }
-        #expect(try eventually(60) { try cluster.events("baseline").count >= 60 })
+        #expect(try eventually(60, poll: 0.5) { try cluster.events("baseline").count >= 60 })
         let victim = cluster.nodes[0]
         for index in 0..<30 { cluster.sites[index].edit(cluster.posts[index], title: "Edited \(index)") }
         Thread.sleep(forTimeInterval: 3)
@@ -154,24 +145,24 @@ import TestSupport
         for index in 30..<60 { cluster.sites[index].edit(cluster.posts[index], title: "Edited \(index)") }
 
         let revised = { try cluster.events("revised").compactMap { $0["FEEDWATCH_EVENT_ID"] } }
-        #expect(try eventually(60) { Set(try revised()).count >= 60 })
+        #expect(try eventually(60, poll: 0.5) { Set(try revised()).count >= 60 })
         #expect(Set(try revised()).count == 60, "every edit reported")
         #expect(try revised().count <= 61, "at most the one entry being written when the daemon died repeats")
         let survivors = cluster.nodes.dropFirst().map { "'\($0)'" }.joined(separator: ",")
-        #expect(try eventually(30) {
+        #expect(try eventually(30, poll: 0.5) {
             try cluster.sql("""
                 SELECT count(*) FROM site WHERE last_node NOT IN (\(survivors))
                     OR last_success_at::timestamptz < '\(killedAt.ISO8601Format())'::timestamptz
                 """) == "0"
         }, "every site synced by a survivor after the kill")
-        #expect(try eventually(30) { Set(cluster.receiver.requests.compactMap { $0.header("Idempotency-Key") }).count == 60 })
+        #expect(try eventually(30, poll: 0.5) { Set(cluster.receiver.requests.compactMap { $0.header("Idempotency-Key") }).count == 60 })
     }
 
     @Test func everyDaemonSurvivesADatabaseRestartMidSyncWithoutCallingSitesFailing() throws {
         let cluster = try Cluster("cluster-restart", sites: 60)
         defer { cluster.stop() }
         for node in cluster.nodes { try cluster.start(node) }
-        #expect(try eventually(60) { try cluster.events("baseline").count >= 60 })
+        #expect(try eventually(60, poll: 0.5) { try cluster.events("baseline").count >= 60 })
         try cluster.database.stop(mode: "fast")
         Thread.sleep(forTimeInterval: 4)
         try cluster.database.start()

@@ -51,16 +51,6 @@ import TestSupport
         }
     }
 
-    /// Waits up to `seconds` for `condition`.
-    private func eventually(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return try condition()
-    }
-
     @Test func aDaemonAndTwentyConcurrentPollsOverTenEditsReportEachEditOnce() throws {
         let setup = try Setup("once-polls", posts: 10)
         defer { setup.stop() }

@@ -15,6 +15,10 @@ public final class PostgresServer: @unchecked Sendable {
     public let socketDirectory: String
     private let directory: TemporaryDirectory
     private let binaries: String
+    /// With `tls`: the CA that signed the server's certificate, for
+    /// `tlsHost` (and only that name), to give as `sslrootcert`.
+    public let caFile: String?
+    public static let tlsHost = "db.feedwatch.test"
     private var dataDirectory: String { directory.file("data") }
     private var log: String { directory.file("server.log") }
 
@@ -23,8 +27,11 @@ public final class PostgresServer: @unchecked Sendable {
         init(_ description: String) { self.description = description }
     }
 
-    public init() throws {
+    /// - Parameter tls: whether the server also takes TLS connections, with a
+    ///   certificate for `tlsHost` from a CA of the test's own (`caFile`).
+    public init(tls: Bool = false) throws {
         directory = try TemporaryDirectory()
+        caFile = tls ? directory.file("ca.pem") : nil
         socketDirectory = directory.path
         port = try LoopbackPort.free()
         password = "pw-\(UUID().uuidString.prefix(8))"
@@ -37,6 +44,7 @@ public final class PostgresServer: @unchecked Sendable {
         }
         try serverTool("initdb", ["-D", dataDirectory, "-U", user, "--auth-local=trust", "--auth-host=scram-sha-256",
                                   "--pwfile=\(passwordFile)", "-E", "UTF8", "--locale=C"])
+        if tls { try makeCertificates() }
         try start()
     }
 
@@ -65,13 +73,40 @@ public final class PostgresServer: @unchecked Sendable {
     }
 
     public func start() throws {
-        let options = "-c listen_addresses=127.0.0.1 -p \(port) -k \(socketDirectory) -c fsync=off"
+        var options = "-c listen_addresses=127.0.0.1 -p \(port) -k \(socketDirectory) -c fsync=off"
+        if caFile != nil {
+            options += " -c ssl=on -c ssl_cert_file=\(dataDirectory)/server.crt -c ssl_key_file=\(dataDirectory)/server.key"
+        }
         try serverTool("pg_ctl", ["-D", dataDirectory, "-l", log, "-o", options, "-w", "-t", "60", "start"])
     }
 
     /// Stops the server: `fast` (what systemd does) or `immediate` (a crash).
     public func stop(mode: String = "fast") throws {
         try serverTool("pg_ctl", ["-D", dataDirectory, "-m", mode, "-w", "-t", "60", "stop"])
+    }
+
+    /// A CA and a server certificate for `tlsHost` it signed, in the data
+    /// directory, the key readable by the server's user alone (PostgreSQL checks).
+    private func makeCertificates() throws {
+        let openssl = "/usr/bin/openssl", key = directory.file("ca.key")
+        let serverKey = "\(dataDirectory)/server.key", request = directory.file("server.csr")
+        try run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", directory.file("ca.pem"),
+                          "-days", "2", "-subj", "/CN=feedwatch test PostgreSQL CA"])
+        try run(openssl, ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", serverKey, "-out", request,
+                          "-subj", "/CN=\(Self.tlsHost)"])
+        let extensions = try directory.write("san.ext", "subjectAltName=DNS:\(Self.tlsHost)\n")
+        try run(openssl, ["x509", "-req", "-in", request, "-CA", directory.file("ca.pem"), "-CAkey", key, "-CAcreateserial",
+                          "-days", "2", "-extfile", extensions, "-out", "\(dataDirectory)/server.crt"])
+        chmod(serverKey, 0o600)
+        if getuid() == 0, let owner = getpwnam("postgres") {
+            for file in [serverKey, "\(dataDirectory)/server.crt"] { chown(file, owner.pointee.pw_uid, owner.pointee.pw_gid) }
+        }
+    }
+
+    /// `postgresql://feedwatch@db.feedwatch.test:PORT/NAME?hostaddr=127.0.0.1`: over
+    /// TLS to the server by the name on its certificate, which only `hostaddr` resolves.
+    public func tlsURL(database: String, host: String = PostgresServer.tlsHost) -> String {
+        "postgresql://\(user)@\(host):\(port)/\(database)?hostaddr=127.0.0.1"
     }
 
     /// Runs one of the server's programs, as `postgres` when this is root.
