@@ -50,7 +50,8 @@ struct ClusterRun {
         let store = Counter(backend: backend, path: "\(directory)/feedwatch.db", server: server, database: database)
 
         let deadline = ContinuousClock.now + .seconds(1800)
-        while try store.count("SELECT count(*) FROM site WHERE baselined_at IS NOT NULL") < sites {
+        // Before the first daemon made the tables, there is nothing to count.
+        while (try? store.count("SELECT count(*) FROM site WHERE baselined_at IS NOT NULL")) ?? 0 < sites {
             guard ContinuousClock.now < deadline, processes.allSatisfy(\.isRunning) else {
                 throw BenchmarkError("the first cycle did not end; see \(directory)/*.stderr")
             }
@@ -77,7 +78,7 @@ struct ClusterRun {
             transactions: try store.transactions().flatMap { after in transactionsBefore.map { after - $0 } })
         say("quiet: \(syncs) syncs in \(format(quietSeconds, 1)) s; \(figures.row)")
         if backend == .postgresql {
-            say("shares: " + (try server?.psql("SELECT last_node || ' ' || count(*) FROM site GROUP BY 1 ORDER BY 1",
+            say("shares: " + (try server?.psql("SELECT last_node || ' ' || count(*) FROM site GROUP BY last_node ORDER BY last_node",
                                                database: database ?? "") ?? "").split(separator: "\n").joined(separator: ", "))
         }
         return figures
@@ -140,7 +141,7 @@ private struct Counter {
                 try db.execute(sql: """
                     CREATE TABLE bench_sync (at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP);
                     CREATE TRIGGER bench_count_sync AFTER UPDATE OF last_attempt_at ON site
-                    BEGIN INSERT INTO bench_sync DEFAULT VALUES; END;
+                    BEGIN INSERT INTO bench_sync (at) VALUES (CURRENT_TIMESTAMP); END;
                     """)
             }
         }

@@ -24,12 +24,13 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         defer { withExtendedLifetime(lock) {} }
-        let daemon = DaemonService(engine: engine, configurationPath: options.configurationPath, logger: logger)
+        let daemon = await Daemon(engine: engine, configurationPath: options.configurationPath, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: daemon)],
+            services: daemon.services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
+        await daemon.stopped()
         await engine.shutdown()
     }
 }

@@ -1,5 +1,6 @@
 @testable import FeedwatchCore
 import Foundation
+import Logging
 import Testing
 import TestSupport
 
@@ -93,6 +94,23 @@ import TestSupport
         #expect(try await b.unemittedEvents().isEmpty)
         try await Task.sleep(for: .seconds(4.5))
         #expect(try await b.unemittedEvents().count == 1)
+    }
+
+    @Test func aLivingNodesHeartbeatReportsTheEventsADeadNodeLeftUnreported() async throws {
+        let database = try SharedDatabase()
+        let (dead, living) = (database.node("dead"), database.node(uniqueSiteName("heir")))
+        let site = uniqueSiteName("orphaned")
+        try await dead.heartbeat(command: "run")
+        _ = try await dead.recordSuccess(of: try await dead.registerSite(name: site, url: "https://a.org/"))
+        try await dead.leave()
+        let reporter = EventReporter(store: living, journal: JournalWriter(destination: .journal),
+                                     logger: Logger(label: "test"))
+        let heartbeat = Task { await NodeHeartbeat(living, command: "run", reporter: reporter, logger: Logger(label: "test")).run() }
+        defer { heartbeat.cancel() }
+        let entries = try JournalReader.entries(site: site)
+        #expect(entries.map { $0["FEEDWATCH_EVENT"] } == ["baseline"])
+        #expect(entries.first?["FEEDWATCH_NODE"] == living.node, "reported by the heir, with its name")
+        #expect(try await living.unemittedEvents().isEmpty)
     }
 
     @Test func oneNodeAtATimeDeliversAChannel() async throws {

@@ -8,11 +8,16 @@ import Logging
 public struct NodeHeartbeat: Sendable {
     private let sharing: any WorkSharing
     private let command: String
+    private let reporter: EventReporter
     private let logger: Logger
 
-    public init(_ sharing: any WorkSharing, command: String, logger: Logger) {
+    /// - Parameter reporter: flushed after each beat, so that the events a
+    ///   dead node committed but did not report are taken over even while
+    ///   this one commits none of its own.
+    public init(_ sharing: any WorkSharing, command: String, reporter: EventReporter, logger: Logger) {
         self.sharing = sharing
         self.command = command
+        self.reporter = reporter
         self.logger = logger
     }
 
@@ -34,6 +39,7 @@ public struct NodeHeartbeat: Sendable {
                 }
                 failing = true
             }
+            if !failing { await reporter.flushLoggingErrors() }
             try? await Task.sleep(for: sharing.lease / 3)
         }
     }

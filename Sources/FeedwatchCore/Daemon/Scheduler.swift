@@ -164,7 +164,7 @@ public struct Scheduler: Sendable {
                     requested.postponed(name, full: full)
                     sites.postpone(name, dueIn: dueIn, leased: leased, soon: requested.isWanted(name), now: clock.now)
                 case .released(let name):
-                    sites.released(name)
+                    sites.released(name, now: clock.now)
                 case .standbyFinished(let name, let result, let ids):
                     ids.forEach { requested.resolve($0, SiteOutcome(site: name, result)) }
                 case .requested(let request):

@@ -135,11 +135,13 @@ struct SiteQueue {
         return wait
     }
 
-    /// The lease of a site `finished` held is back: the site is queued.
-    mutating func released(_ name: String) {
+    /// The lease of a site `finished` held is back: the site is queued (at
+    /// `now` if a reload took it out and put it back meanwhile).
+    mutating func released(_ name: String, now: Instant) {
         syncing.remove(name)
-        guard let at = releasing.removeValue(forKey: name), sites[name] != nil else { return }
-        due.insert(name, at: at)
+        let at = releasing.removeValue(forKey: name)
+        guard sites[name] != nil else { return }
+        due.insert(name, at: at ?? now)
     }
 
     /// Another daemon syncs the site, or did lately (`SiteLease.elsewhere`):

@@ -138,6 +138,7 @@ enum PostgresSchema {
             -- syncs it until when; the node that synced it last.
             ALTER TABLE site ADD COLUMN next_due timestamptz,
                 ADD COLUMN lease_node text, ADD COLUMN lease_until timestamptz, ADD COLUMN last_node text;
+            CREATE INDEX site_by_lease ON site (lease_node) WHERE lease_node IS NOT NULL;
             -- The node that reports the event: the one that committed it, or the
             -- one that took it over when that one died. A reported event stays,
             -- as in SQLite, with when it was written to the journal.
