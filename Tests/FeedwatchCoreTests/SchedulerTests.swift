@@ -1,3 +1,4 @@
+import Foundation
 import FakeWordPress
 @testable import FeedwatchCore
 import Logging
@@ -144,6 +145,23 @@ import TestSupport
         #expect(queue.failing == 1)
         #expect(drain(&queue, at: now + .seconds(13 + 3600)) == ["a"], "queued again, once, after a backoff")
     }
+
+    @Test func aSharedSiteIsQueuedAgainOnlyOnceItsLeaseIsBackEvenIfAReloadRemovedAndAddedIt() {
+        let now = ContinuousClock.now
+        var queue = SiteQueue()
+        queue.replace(with: [syncer("a"), syncer("b")], previous: [:], now: now)
+        #expect(Set(drain(&queue, at: now + .seconds(10))) == ["a", "b"])
+        let wait = queue.finished("a", with: SyncResult(error: nil), now: now + .seconds(11), holding: true)
+        #expect(wait.map { $0 >= .seconds(570) && $0 <= .seconds(630) } == true, "its interval, for the database")
+        _ = queue.finished("b", with: SyncResult(error: nil), now: now + .seconds(11), holding: true)
+        #expect(drain(&queue, at: now + .seconds(2000)).isEmpty, "not while its lease is out")
+        queue.replace(with: [syncer("b")], previous: [:], now: now + .seconds(12))
+        queue.replace(with: [syncer("a"), syncer("b")], previous: [:], now: now + .seconds(13))
+        queue.released("a", now: now + .seconds(14))
+        queue.released("b", now: now + .seconds(14))
+        #expect(drain(&queue, at: now + .seconds(14)) == ["a"], "back at once, its due time gone with the reload")
+        #expect(drain(&queue, at: now + .seconds(2000)) == ["b"])
+    }
 }
 
 @Suite struct DueQueueTests {
@@ -192,5 +210,77 @@ import TestSupport
             #expect(queue.popDue(at: instant(now + 1000)) == name)
         }
         #expect(queue.nextDue == nil)
+    }
+}
+
+/// The scheduler on a database daemons share: a site is synced only under
+/// its lease, a site another daemon has waits for the due time the database
+/// gives, and each lease goes back with the next due time.
+@Suite struct SchedulerSharingTests {
+    /// Leases as another daemon would leave them: `held` is always someone
+    /// else's, due in an hour; every other site is free. Records each call.
+    private final class RecordingSharing: WorkSharing, @unchecked Sendable {
+        let node = "test-node"
+        let lease = Duration.seconds(30)
+        let held: String
+        private let lock = NSLock()
+        private var calls: [String] = []
+
+        init(held: String) { self.held = held }
+
+        var log: [String] { lock.withLock { calls } }
+
+        private func record(_ call: String) { lock.withLock { calls.append(call) } }
+
+        func acquire(site: String, url: String, requested: Bool) async throws(StoreError) -> SiteLease {
+            record("acquire \(site)")
+            return site == held ? .elsewhere(dueIn: .seconds(3600), leased: false) : .taken
+        }
+
+        func release(site: String, nextDue: Duration) async throws(StoreError) {
+            record("release \(site) \(nextDue > .milliseconds(250) && nextDue < .milliseconds(350))")
+        }
+
+        func heartbeat(command: String) async throws(StoreError) {}
+        func leave() async throws(StoreError) {}
+        func nodes() async throws(StoreError) -> [NodeStatus] { [] }
+    }
+
+    @Test func aSiteIsSyncedOnlyUnderItsLeaseAndGivenBackWithItsNextDueTime() async throws {
+        let server = try FakeWordPressServer()
+        let (free, held) = (server.addSite(uniqueSiteName("lease-free")), server.addSite(uniqueSiteName("lease-held")))
+        free.addGeneratedPosts(1)
+        held.addGeneratedPosts(1)
+        let directory = try TemporaryDirectory()
+        let sites = [free, held].map { site in
+            var watched = SiteConfiguration(name: site.name, url: site.url)
+            watched.interval = .milliseconds(300)
+            return watched
+        }
+        let engine = try Engine(configuration: Configuration(source: "test", sites: sites),
+                                databasePath: directory.file("feedwatch.db"), environment: [:], logger: Logger(label: "test"))
+        let sharing = RecordingSharing(held: held.name)
+        let plan = Scheduler.Plan(syncers: sites.map(engine.syncer), sharing: sharing)
+        let scheduler = Scheduler(plan, logger: Logger(label: "test"))
+        let task = Task { await scheduler.run() }
+        try await Task.sleep(for: .milliseconds(5000))
+        task.cancel()
+        await task.value
+
+        let requests = server.requests.map(\.target)
+        #expect(requests.contains { $0.hasPrefix("/\(free.name)/") })
+        #expect(!requests.contains { $0.hasPrefix("/\(held.name)/") }, "another daemon's site is left alone")
+        let log = sharing.log
+        #expect(log.filter { $0 == "acquire \(held.name)" }.count == 1, "then it waits out the hour: \(log)")
+        let freeCalls = log.filter { $0.contains(free.name) }
+        #expect(freeCalls.count >= 4, "\(freeCalls)")
+        // Taken, given back, taken again: never taken while its last lease is still out.
+        for (index, call) in freeCalls.enumerated() {
+            #expect(call.hasPrefix(index.isMultiple(of: 2) ? "acquire" : "release"), "\(freeCalls)")
+        }
+        #expect(freeCalls.filter { $0.hasPrefix("release") }.allSatisfy { $0.hasSuffix("true") },
+                "given back with its interval: \(freeCalls)")
+        await engine.shutdown()
+        server.stop()
     }
 }
