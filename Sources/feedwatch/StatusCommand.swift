@@ -30,22 +30,6 @@ struct StatusCommand: AsyncParsableCommand {
         var node: String?
     }
 
-    /// One daemon sharing the database.
-    struct NodeRow: Encodable {
-        var name: String
-        var host: String
-        var pid: Int32
-        var version: String
-        var alive: Bool
-        var startedAt: Date?
-        var heartbeatAt: Date?
-        var stoppedAt: Date?
-        /// Sites it holds a lease on now.
-        var leases: Int
-        /// Sites it synced last.
-        var sites: Int
-    }
-
     /// One `notify[]` channel as `status` reports it.
     struct ChannelRow: Encodable {
         var name: String
@@ -64,7 +48,7 @@ struct StatusCommand: AsyncParsableCommand {
         var sites: [Row]
         var channels: [ChannelRow]
         /// On a database daemons share; absent on SQLite.
-        var nodes: [NodeRow]?
+        var nodes: [NodeStatus]?
     }
 
     func run() async throws {
@@ -88,7 +72,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         let report = Report(sites: Self.rows(configuration: configuration, stored: stored),
                             channels: zip(configuration.notify, channels).map(Self.channelRow),
-                            nodes: nodes?.map(Self.nodeRow))
+                            nodes: nodes)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -122,14 +106,9 @@ struct StatusCommand: AsyncParsableCommand {
         }.joined()
     }
 
-    static func nodeRow(_ node: NodeStatus) -> NodeRow {
-        NodeRow(name: node.name, host: node.host, pid: node.pid, version: node.version, alive: node.alive,
-                startedAt: node.startedAt, heartbeatAt: node.heartbeatAt, stoppedAt: node.stoppedAt,
-                leases: node.leases, sites: node.sites)
-    }
 
     /// e.g. `web-1  alive (web-1.example.org, pid 812, feedwatch 0.1.0 run)`, then its heartbeat and share.
-    static func text(_ nodes: [NodeRow]) -> String {
+    static func text(_ nodes: [NodeStatus]) -> String {
         guard !nodes.isEmpty else { return "" }
         return "nodes:\n" + nodes.map { node in
             let state = node.alive ? "alive" : node.stoppedAt != nil ? "stopped" : "silent (taken for dead)"

@@ -162,6 +162,19 @@ import TestSupport
         #expect(drain(&queue, at: now + .seconds(14)) == ["a"], "back at once, its due time gone with the reload")
         #expect(drain(&queue, at: now + .seconds(2000)) == ["b"])
     }
+
+    @Test func aSharedSiteRemovedDuringItsSyncAndAddedBackWaitsForItsLease() {
+        let now = ContinuousClock.now
+        var queue = SiteQueue()
+        queue.replace(with: [syncer("a")], previous: [:], now: now)
+        #expect(drain(&queue, at: now + .seconds(10)) == ["a"])
+        queue.replace(with: [], previous: [:], now: now + .seconds(11))
+        #expect(queue.finished("a", with: SyncResult(error: nil), now: now + .seconds(12), holding: true) == nil)
+        queue.replace(with: [syncer("a")], previous: [:], now: now + .seconds(13))
+        #expect(drain(&queue, at: now + .seconds(2000)).isEmpty, "its last lease is still out")
+        queue.released("a", now: now + .seconds(14))
+        #expect(drain(&queue, at: now + .seconds(14)) == ["a"])
+    }
 }
 
 @Suite struct DueQueueTests {

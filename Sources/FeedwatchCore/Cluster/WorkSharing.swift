@@ -44,7 +44,7 @@ public enum SiteLease: Sendable, Equatable {
 }
 
 /// One daemon sharing the database, as the others see it.
-public struct NodeStatus: Sendable, Equatable {
+public struct NodeStatus: Sendable, Equatable, Encodable {
     public var name: String
     public var host: String
     public var pid: Int32

@@ -107,7 +107,8 @@ struct SiteQueue {
     /// `now` (`nil` for a site no longer run).
     @discardableResult
     mutating func finished(_ name: String, with result: SyncResult, now: Instant, holding: Bool = false) -> Duration? {
-        syncing.remove(name)
+        // Held: still out of `due` until `released`, which ends the hold.
+        if !holding { syncing.remove(name) }
         guard let site = sites[name] else { return nil }
         syncedHere.insert(name)
         let interval = site.syncer.site.interval
@@ -127,7 +128,6 @@ struct SiteQueue {
         }
         let at = now + wait + spread()
         if holding {
-            syncing.insert(name)
             releasing[name] = at
         } else {
             due.insert(name, at: at)

@@ -23,16 +23,12 @@ public enum SyncPass: Sendable, Equatable {
     ) -> SyncPass {
         guard !full, let lastVerify = state.lastVerify else { return .verify }
         let spread = 0.9 + 0.2 * Double(fnv1a(site.name) % 1000) / 1000
-        if now.timeIntervalSince(lastVerify) >= seconds(site.verify) * spread { return .verify }
+        if now.timeIntervalSince(lastVerify) >= site.verify.inSeconds * spread { return .verify }
         guard let lastReconcile = state.lastReconcile,
-              now.timeIntervalSince(lastReconcile) < seconds(site.reconcile) * spread,
+              now.timeIntervalSince(lastReconcile) < site.reconcile.inSeconds * spread,
               state.highWaterGMT != nil
         else { return .reconcile }
         return .incremental
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// A hash that, unlike `hashValue`, is the same in every process.

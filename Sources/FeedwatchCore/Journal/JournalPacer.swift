@@ -29,9 +29,7 @@ public final class JournalPacer: Sendable {
     func take(now: ContinuousClock.Instant = .now) -> Duration? {
         bucket.withLock { bucket in
             if now > bucket.refilledAt {
-                let elapsed = (now - bucket.refilledAt).components
-                let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-                bucket.tokens = min(burst, bucket.tokens + seconds * perSecond)
+                bucket.tokens = min(burst, bucket.tokens + (now - bucket.refilledAt).inSeconds * perSecond)
                 bucket.refilledAt = now
             }
             bucket.tokens -= 1
