@@ -50,15 +50,28 @@ struct PostgresConnectionTests {
         #expect(row?.3 == false)
     }
 
-    @Test func aPoolReconnectsAfterTheServerRestarts() async throws {
+    @Test func anIdleConnectionTheServerClosedIsReplacedBeforeUse() async throws {
         let server = try PostgresServer()
         let database = try server.createDatabase()
         let pool = pool([("dbname", server.socketURL(database: database))], capacity: 1)
-        #expect(try await pool.withConnection { try $0.query("SELECT 1 AS n").first?.int("n") } == 1)
+        let backend = { try await pool.withConnection { try $0.query("SELECT pg_backend_pid() AS pid").first?.int("pid") } }
+        let before = try await backend()
+        #expect(before != nil)
         try server.stop()
         try server.start()
-        // The first use finds the old connection broken, reports it, and lets it go.
-        await #expect(throws: PostgresError.self) { try await pool.withConnection { _ = try $0.query("SELECT 1") } }
+        let after = try await backend()
+        #expect(after != nil && after != before, "the first use after the restart is on a new connection")
+    }
+
+    @Test func aStatementCutShortByARestartFailsAndTheNextOneReconnects() async throws {
+        let server = try PostgresServer()
+        let database = try server.createDatabase()
+        let pool = pool([("dbname", server.socketURL(database: database))], capacity: 1)
+        let sleeping = Task { try await pool.withConnection { _ = try $0.query("SELECT pg_sleep(30)") } }
+        try await Task.sleep(for: .milliseconds(500))
+        try server.stop()
+        await #expect(throws: PostgresError.self) { try await sleeping.value }
+        try server.start()
         #expect(try await pool.withConnection { try $0.query("SELECT 2 AS n").first?.int("n") } == 2)
     }
 

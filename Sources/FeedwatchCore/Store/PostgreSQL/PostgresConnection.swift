@@ -41,6 +41,13 @@ final class PostgresConnection {
     /// Whether the server can still be reached on this connection.
     var isOpen: Bool { PQstatus(handle) == CONNECTION_OK }
 
+    /// Whether an idle connection is still worth using: reads what the server
+    /// sent meanwhile without waiting, so that a connection the server closed
+    /// (it restarted: "terminating connection due to administrator command")
+    /// is found closed before a statement is sent on it. The first read takes
+    /// the server's last words, the second finds the end of the stream.
+    var isUsable: Bool { PQconsumeInput(handle) == 1 && PQconsumeInput(handle) == 1 && isOpen }
+
     /// Runs one statement, with `$1`, `$2`, … standing for `parameters`.
     func query(_ sql: String, _ parameters: PostgresParameters = []) throws(PostgresError) -> PostgresResult {
         let name = try statement(for: sql, parameterCount: parameters.count)

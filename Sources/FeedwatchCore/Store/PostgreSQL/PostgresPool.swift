@@ -5,7 +5,8 @@ import Locking
 /// `capacity`; a caller waits for a free one beyond that. Each connection
 /// runs its caller's work on a dispatch queue of its own, since libpq's calls
 /// block. A connection found broken (the server restarted, the network broke)
-/// is closed, and the next caller opens a new one.
+/// is closed, and a new one opened; an idle one is checked before use, so a
+/// server restart costs no caller a failure unless it was mid-statement.
 final class PostgresPool: Sendable {
     /// libpq's connection keywords and values, made for each new connection
     /// (a password file is read again, so a rotated password is used).
@@ -14,16 +15,9 @@ final class PostgresPool: Sendable {
     private let state = Locked(State())
 
     private struct State {
-        var idle: [Slot] = []
+        var idle: [PostgresSession] = []
         var opened = 0
-        var waiting: [CheckedContinuation<Slot, Never>] = []
-    }
-
-    /// One connection and the queue it is used on.
-    private final class Slot: @unchecked Sendable {
-        /// `@unchecked Sendable`: `connection` is only touched on `queue`.
-        let queue = DispatchQueue(label: "feedwatch.postgresql")
-        var connection: PostgresConnection?
+        var waiting: [CheckedContinuation<PostgresSession, Never>] = []
     }
 
     init(capacity: Int, settings: @escaping @Sendable () throws -> [(String, String)]) {
@@ -35,18 +29,29 @@ final class PostgresPool: Sendable {
     func withConnection<T: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws -> T {
-        let slot = await take()
-        defer { give(slot) }
+        let session = await take()
+        defer { give(session) }
+        return try await on(session) { connection, _ in try body(connection) }
+    }
+
+    /// Runs `body` on `session`'s connection, off the cooperative pool; a
+    /// session without a usable one (new, or its connection was lost) opens
+    /// one first, and `body` is told so (`opened`).
+    func on<T: Sendable>(
+        _ session: PostgresSession, _ body: @escaping @Sendable (PostgresConnection, _ opened: Bool) throws -> T
+    ) async throws -> T {
         let settings = settings
         return try await withCheckedContinuation { (done: CheckedContinuation<Result<T, any Error>, Never>) in
-            slot.queue.async {
+            session.queue.async {
                 done.resume(returning: Result {
                     do {
-                        let connection = try slot.connection ?? PostgresConnection(settings: settings())
-                        slot.connection = connection
-                        return try body(connection)
+                        if session.connection?.isUsable == false { session.connection = nil }
+                        let opened = session.connection == nil
+                        let connection = try session.connection ?? PostgresConnection(settings: settings())
+                        session.connection = connection
+                        return try body(connection, opened)
                     } catch let error as PostgresError where error.connectionLost {
-                        slot.connection = nil
+                        session.connection = nil
                         throw error
                     }
                 })
@@ -77,62 +82,53 @@ final class PostgresPool: Sendable {
         }
     }
 
-    /// A connection of its own, outside the pool, with `body` run on it
-    /// first: what holds a session-level lock for as long as it lives.
+    /// A session of its own, outside the pool, with `body` run on it first:
+    /// what holds a session-level lock for as long as it lives; `nil` when
+    /// `body` says it is not worth keeping.
     func dedicatedSession(
         _ body: @escaping @Sendable (PostgresConnection) throws -> Bool
     ) async throws -> PostgresSession? {
         let session = PostgresSession()
-        let settings = settings
-        let kept = try await withCheckedContinuation { (done: CheckedContinuation<Result<Bool, any Error>, Never>) in
-            session.queue.async {
-                done.resume(returning: Result {
-                    let connection = try PostgresConnection(settings: settings())
-                    session.connection = connection
-                    return try body(connection)
-                })
-            }
-        }.get()
-        return kept ? session : nil
+        return try await on(session) { connection, _ in try body(connection) } ? session : nil
     }
 
-    private func take() async -> Slot {
-        enum Taken { case slot(Slot), wait }
+    private func take() async -> PostgresSession {
+        enum Taken { case session(PostgresSession), wait }
         let taken = state.withLock { state -> Taken in
-            if let slot = state.idle.popLast() { return .slot(slot) }
+            if let session = state.idle.popLast() { return .session(session) }
             guard state.opened < capacity else { return .wait }
             state.opened += 1
-            return .slot(Slot())
+            return .session(PostgresSession())
         }
-        if case .slot(let slot) = taken { return slot }
+        if case .session(let session) = taken { return session }
         return await withCheckedContinuation { waiter in
             // Given back meanwhile? Then take it now, else wait for `give`.
-            let slot = state.withLock { state -> Slot? in
-                if let slot = state.idle.popLast() { return slot }
+            let session = state.withLock { state -> PostgresSession? in
+                if let session = state.idle.popLast() { return session }
                 state.waiting.append(waiter)
                 return nil
             }
-            if let slot { waiter.resume(returning: slot) }
+            if let session { waiter.resume(returning: session) }
         }
     }
 
-    private func give(_ slot: Slot) {
-        let waiter = state.withLock { state -> CheckedContinuation<Slot, Never>? in
+    private func give(_ session: PostgresSession) {
+        let waiter = state.withLock { state -> CheckedContinuation<PostgresSession, Never>? in
             guard !state.waiting.isEmpty else {
-                state.idle.append(slot)
+                state.idle.append(session)
                 return nil
             }
             return state.waiting.removeFirst()
         }
-        waiter?.resume(returning: slot)
+        waiter?.resume(returning: session)
     }
 }
 
-/// A connection kept open apart from the pool, for what lives as long as a
-/// session does (an advisory lock); closed when the value goes.
+/// One connection and the queue it is used on, in the pool or kept apart
+/// from it (`dedicatedSession`); closed when the value goes.
 final class PostgresSession: @unchecked Sendable {
     /// `@unchecked Sendable`: `connection` is only touched on `queue`.
-    fileprivate let queue = DispatchQueue(label: "feedwatch.postgresql.session")
+    fileprivate let queue = DispatchQueue(label: "feedwatch.postgresql")
     fileprivate var connection: PostgresConnection?
 }
 
