@@ -1,7 +1,6 @@
 import ArgumentParser
 import FeedwatchCore
 import Logging
-import ServiceLifecycle
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,12 +24,13 @@ struct RunCommand: AsyncParsableCommand {
         }
         defer { withExtendedLifetime(lock) {} }
         let daemon = await Daemon(engine: engine, configurationPath: options.configurationPath, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: daemon.services.map { .init(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
-        try await group.run()
-        await daemon.stopped()
+        do {
+            try await daemon.run()
+        } catch {
+            await engine.shutdown()
+            StandardError.write("feedwatch: \(error)\n")
+            throw ExitCode.failure
+        }
         await engine.shutdown()
     }
 }

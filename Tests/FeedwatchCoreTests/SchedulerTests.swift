@@ -256,6 +256,7 @@ import TestSupport
 
         func heartbeat(command: String) async throws(StoreError) {}
         func leave() async throws(StoreError) {}
+        func keepNodeLock() async throws(StoreError) -> Bool { true }
         func nodes() async throws(StoreError) -> [NodeStatus] { [] }
     }
 

@@ -105,7 +105,7 @@ import TestSupport
         try await dead.leave()
         let reporter = EventReporter(store: living, journal: JournalWriter(destination: .journal),
                                      logger: Logger(label: "test"))
-        let heartbeat = Task { await NodeHeartbeat(living, command: "run", reporter: reporter, logger: Logger(label: "test")).run() }
+        let heartbeat = Task { try await NodeHeartbeat(living, command: "run", reporter: reporter, logger: Logger(label: "test")).run() }
         defer { heartbeat.cancel() }
         let entries = try JournalReader.entries(site: site)
         #expect(entries.map { $0["FEEDWATCH_EVENT"] } == ["baseline"])
@@ -134,6 +134,41 @@ import TestSupport
         #expect(try await database.node("a").lockWriter() == nil)
         #expect(try await database.node("b").lockWriter() != nil, "another node goes on")
         withExtendedLifetime(first) {}
+    }
+
+    @Test func aNodeTakesItsLockAgainAfterTheServerRestarts() async throws {
+        let database = try SharedDatabase()
+        let node = database.node("a")
+        let lock = try await node.lockWriter()
+        #expect(lock != nil)
+        #expect(try await node.keepNodeLock())
+        try database.server.stop()
+        await #expect(throws: StoreError.self, "the database is away") { try await node.keepNodeLock() }
+        try database.server.start()
+        #expect(try await node.keepNodeLock(), "the lock is taken again on a new session")
+        #expect(try await database.node("a").lockWriter() == nil, "a second process is refused again")
+        withExtendedLifetime(lock) {}
+    }
+
+    @Test func aNodeWhoseLockAnotherProcessTookDuringARestartStops() async throws {
+        let database = try SharedDatabase()
+        let first = database.node("a")
+        let lock = try await first.lockWriter()
+        try await first.heartbeat(command: "run")
+        try database.server.stop()
+        try database.server.start()
+        let second = database.node("a")
+        let secondLock = try await second.lockWriter()
+        #expect(secondLock != nil, "the restart ended the first process's lock")
+        try await second.heartbeat(command: "run")
+        #expect(try await first.keepNodeLock() == false)
+        let reporter = EventReporter(store: first, journal: JournalWriter(destination: .journal),
+                                     logger: Logger(label: "test"))
+        let heartbeat = NodeHeartbeat(first, command: "run", reporter: reporter, logger: Logger(label: "test"))
+        let error = await #expect(throws: NodeTakenError.self) { try await heartbeat.run() }
+        #expect(error?.description.contains("node a: another process (pid \(getpid()) on ") == true, "\(String(describing: error))")
+        #expect(try await first.keepNodeLock() == false, "it stays lost")
+        withExtendedLifetime((lock, secondLock)) {}
     }
 
     @Test func statusListsEachNodeWithItsHeartbeatAndShare() async throws {

@@ -4,7 +4,9 @@ import Logging
 /// leases renewed: a beat every third of a lease, until the task is
 /// cancelled. Beats that fail (the database is away) are logged once, and
 /// again when they succeed; meanwhile the leases run out, and the others
-/// take over what this daemon had, as they would after its death.
+/// take over what this daemon had, as they would after its death. Once the
+/// database is back, a beat takes the node's lock again, or ends the
+/// heartbeat with `NodeTakenError` if another process holds it now.
 public struct NodeHeartbeat: Sendable {
     private let sharing: any WorkSharing
     private let command: String
@@ -21,15 +23,20 @@ public struct NodeHeartbeat: Sendable {
         self.logger = logger
     }
 
-    public func run() async {
+    public func run() async throws(NodeTakenError) {
         var failing = false
+        var taken = false
         while !Task.isCancelled {
             do {
-                try await sharing.heartbeat(command: command)
+                guard try await beat() else {
+                    taken = true
+                    break
+                }
                 if failing {
                     logger.notice("node \(sharing.node) reaches the database again; its heartbeat and leases are renewed")
                     failing = false
                 }
+                await reporter.flushLoggingErrors()
             } catch {
                 if !failing {
                     logger.error("""
@@ -39,8 +46,17 @@ public struct NodeHeartbeat: Sendable {
                 }
                 failing = true
             }
-            if !failing { await reporter.flushLoggingErrors() }
             try? await Task.sleep(for: sharing.lease / 3)
         }
+        guard taken else { return }
+        let holder = try? await sharing.nodes().first { $0.name == sharing.node }
+        throw NodeTakenError(node: sharing.node, holder: holder)
+    }
+
+    /// One beat, unless another process acts as this node now (`false`).
+    private func beat() async throws(StoreError) -> Bool {
+        guard try await sharing.keepNodeLock() else { return false }
+        try await sharing.heartbeat(command: command)
+        return true
     }
 }

@@ -30,6 +30,11 @@ public protocol WorkSharing: Sendable {
     /// Gives up every lease this daemon holds and marks it stopped, so the
     /// others take over its sites and unreported events at once.
     func leave() async throws(StoreError)
+    /// Whether this process still acts as its node, the one process holding
+    /// the node's lock (`Store.lockWriter`), which a database restart ends:
+    /// `false` if another process took it over meanwhile; `true` where this
+    /// process never took it.
+    func keepNodeLock() async throws(StoreError) -> Bool
     /// Every daemon that has used the database, by name.
     func nodes() async throws(StoreError) -> [NodeStatus]
 }

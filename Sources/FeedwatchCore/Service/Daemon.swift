@@ -10,7 +10,7 @@ import UnixSignals
 /// poll request hands the scheduler sites to sync.
 public struct Daemon: Sendable {
     /// In start order; a group stops them in reverse, the scheduler last but one.
-    public let services: [any Service]
+    let services: [any Service]
     private let engine: Engine
     private let notifier: ServiceNotifier
     private let logger: Logger
@@ -27,7 +27,7 @@ public struct Daemon: Sendable {
         var services: [any Service] = []
         if let sharing = engine.store.sharing {
             services.append(BackgroundService("NodeHeartbeat") {
-                await NodeHeartbeat(sharing, command: "run", reporter: reporter, logger: logger).run()
+                try await NodeHeartbeat(sharing, command: "run", reporter: reporter, logger: logger).run()
             })
         }
         services += [
@@ -44,10 +44,26 @@ public struct Daemon: Sendable {
         self.logger = logger
     }
 
+    /// Runs the services until SIGTERM or SIGINT, or until one fails (a node
+    /// another process took over: `NodeTakenError`), then stops them all.
+    public func run() async throws {
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0, failureTerminationBehavior: .gracefullyShutdownGroup) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        do {
+            try await group.run()
+        } catch let error as NodeTakenError {
+            notifier.stopping()  // the leases are the other process's now
+            throw error
+        }
+        await stopped()
+    }
+
     /// After the services stopped: tells systemd, and hands this node's sites
     /// and channels to the others sharing the database at once, rather than
     /// when its leases run out.
-    public func stopped() async {
+    private func stopped() async {
         notifier.stopping()
         guard let sharing = engine.store.sharing else { return }
         do {

@@ -107,13 +107,37 @@ extension PostgresStore: WorkSharing {
         do {
             try await migrateOnce()
             let session = try await pool.dedicatedSession { [node] connection in
-                try connection.query("SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked",
-                                     [Self.nodeLockClass, node]).first?.bool("locked") == true
+                try Self.takeNodeLock(node, on: connection)
             }
+            nodeSession.withLock { $0 = session }
             return session.map { DatabaseLock.held(by: $0, naming: "node \(node)") }
         } catch {
             throw StoreError(path: location, operation: "taking the lock of node \(node)", error: error)
         }
+    }
+
+    /// A server restart ends every session, and the node's lock with it: this
+    /// takes the lock again on a new session, and says `false` if another
+    /// process acting as this node took it meanwhile.
+    public func keepNodeLock() async throws(StoreError) -> Bool {
+        guard let session = nodeSession.withLock({ $0 }) else { return true }
+        let check: @Sendable (PostgresConnection, Bool) throws -> Bool = { [node] connection, opened in
+            if opened { return try Self.takeNodeLock(node, on: connection) }  // the old session is gone
+            return try connection.query("""
+                SELECT EXISTS (SELECT FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
+                    AND classid = $1::oid AND objid = hashtext($2)::oid AND objsubid = 2) AS held
+                """, [Self.nodeLockClass, node]).first?.bool("held") == true
+        }
+        do {
+            return try await pool.on(session, check)
+        } catch {
+            throw StoreError(path: location, operation: "keeping the lock of node \(node)", error: error)
+        }
+    }
+
+    private static func takeNodeLock(_ node: String, on connection: PostgresConnection) throws -> Bool {
+        try connection.query("SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked",
+                             [nodeLockClass, node]).first?.bool("locked") == true
     }
 
     /// The first key of every node's advisory lock ("fdwn"); the second is the name's hash.

@@ -14,6 +14,8 @@ public final class PostgresStore: Store {
     private let lastWriteFailure = Locked<StoreError?>(nil)
     /// Whether this process has brought the schema up to date.
     private let migrated = Locked(false)
+    /// The session holding the node's advisory lock, once this process took it.
+    let nodeSession = Locked<PostgresSession?>(nil)
 
     public var writeFailure: StoreError? { lastWriteFailure.withLock { $0 } }
 
