@@ -1,6 +1,7 @@
 import Logging
 
-/// Syncs a set of sites once, a bounded number at a time: `feedwatch poll`.
+/// Syncs a set of sites once, a bounded number at a time, each under its
+/// lease where daemons share the database: `feedwatch poll`.
 public struct Poller: Sendable {
     private let syncers: [SiteSyncer]
     private let concurrency: Int
@@ -18,7 +19,7 @@ public struct Poller: Sendable {
             var next = syncers.enumerated().makeIterator()
             func start(_ entry: (offset: Int, element: SiteSyncer)?) {
                 guard let (index, syncer) = entry else { return }
-                group.addTask { (index, SiteOutcome(site: syncer.site.name, await syncer.sync(full: full))) }
+                group.addTask { (index, SiteOutcome(site: syncer.site.name, await syncer.syncRequested(full: full))) }
             }
             for _ in 0..<concurrency { start(next.next()) }
             while let (index, outcome) = await group.next() {

@@ -176,7 +176,7 @@ public struct Scheduler: Sendable {
                             requested.awaitNextSync(of: name, for: id, full: request.full)
                             sites.bringForward(name, now: clock.now)
                         } else if let syncer = standby[name] {
-                            group.addTask { .standbyFinished(name, await syncer.sync(full: request.full), requests: [id]) }
+                            group.addTask { .standbyFinished(name, await syncer.syncRequested(full: request.full), requests: [id]) }
                         } else {
                             requested.resolve(id, SiteOutcome(site: name, error: """
                                 the running feedwatch has no site named "\(name)"; after editing the configuration, \
@@ -196,7 +196,7 @@ public struct Scheduler: Sendable {
                         let (ids, full) = requested.withdraw(name)
                         guard !ids.isEmpty else { continue }
                         if let syncer = standby[name] {
-                            group.addTask { .standbyFinished(name, await syncer.sync(full: full), requests: ids) }
+                            group.addTask { .standbyFinished(name, await syncer.syncRequested(full: full), requests: ids) }
                         } else {
                             let error = "a reload removed \"\(name)\" from the configuration before it was synced"
                             ids.forEach { requested.resolve($0, SiteOutcome(site: name, error: error)) }

@@ -4,7 +4,7 @@ import Logging
 /// configured collection, record the outcome.
 public struct SiteSyncer: Sendable {
     public let site: SiteConfiguration
-    private let store: any Store
+    let store: any Store
     private let http: HTTPClient
     private let reporter: EventReporter
     private let environment: [String: String]
