@@ -115,7 +115,7 @@ import TestSupport
         #expect(queue.replace(with: [syncer("a"), syncer("b")], previous: [:], now: now)
             == SiteQueue.Changes(added: ["a", "b"]))
         let changes = queue.replace(with: [syncer("b", interval: .seconds(60)), syncer("c")], previous: [:], now: now)
-        #expect(changes == SiteQueue.Changes(added: ["c"], removed: ["a"], changed: ["b"]))
+        #expect(changes == SiteQueue.Changes(added: ["c"], removed: ["a"], changed: ["b"], shortened: ["b": .seconds(60)]))
         #expect(queue.replace(with: [syncer("b", interval: .seconds(60)), syncer("c")], previous: [:], now: now)
             == SiteQueue.Changes(), "the same set again changes nothing")
         #expect(queue.count == 2)
@@ -257,6 +257,7 @@ import TestSupport
         func heartbeat(command: String) async throws(StoreError) {}
         func leave() async throws(StoreError) {}
         func keepNodeLock() async throws(StoreError) -> Bool { true }
+        func bringForward(site: String, dueWithin: Duration) async throws(StoreError) { record("bring forward \(site)") }
         func nodes() async throws(StoreError) -> [NodeStatus] { [] }
     }
 

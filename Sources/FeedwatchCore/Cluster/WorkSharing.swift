@@ -24,6 +24,9 @@ public protocol WorkSharing: Sendable {
     func acquire(site: String, url: String, requested: Bool) async throws(StoreError) -> SiteLease
     /// Gives the lease back after a sync, the site next due `nextDue` from now.
     func release(site: String, nextDue: Duration) async throws(StoreError)
+    /// Makes the site due within `dueWithin` at the latest, as after a
+    /// reload shortened its interval.
+    func bringForward(site: String, dueWithin: Duration) async throws(StoreError)
     /// Says that this daemon is alive, and renews every lease it holds. The
     /// first beat makes the daemon known to the others.
     func heartbeat(command: String) async throws(StoreError)

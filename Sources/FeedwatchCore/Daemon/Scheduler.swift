@@ -202,6 +202,9 @@ public struct Scheduler: Sendable {
                             ids.forEach { requested.resolve($0, SiteOutcome(site: name, error: error)) }
                         }
                     }
+                    if let sharing, !changes.shortened.isEmpty {
+                        group.addTask { await Self.bringForward(changes.shortened, sharing: sharing) }
+                    }
                     log(changes, sites: sites.count)
                     lastBeat = nil
                     group.addTask { await Self.next(of: plans) }
@@ -236,6 +239,13 @@ public struct Scheduler: Sendable {
     private static func release(_ name: String, nextDue: Duration, sharing: any WorkSharing) async -> Wakeup {
         try? await sharing.release(site: name, nextDue: nextDue)
         return .released(name)
+    }
+
+    /// Makes the sites a reload gave a shorter interval due within it for
+    /// every daemon sharing them, not at the due time the longer one set.
+    private static func bringForward(_ sites: [String: Duration], sharing: any WorkSharing) async -> Wakeup {
+        for (name, interval) in sites { try? await sharing.bringForward(site: name, dueWithin: interval) }
+        return .timer
     }
 
     /// One element of `plans`; each is awaited by one child task at a time.

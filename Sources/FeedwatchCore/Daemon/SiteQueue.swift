@@ -38,6 +38,8 @@ struct SiteQueue {
         var added: [String] = []
         var removed: [String] = []
         var changed: [String] = []
+        /// The changed sites whose interval is now shorter, with it.
+        var shortened: [String: Duration] = [:]
     }
 
     var count: Int { sites.count }
@@ -87,8 +89,9 @@ struct SiteQueue {
             guard old.syncer.site != syncer.site else { continue }
             sites[name]?.syncer = syncer
             changes.changed.append(name)
-            if syncer.site.interval < old.syncer.site.interval, let at = due.remove(name) {
-                due.insert(name, at: min(at, now + SiteQueue.jittered(syncer.site.interval)))
+            if syncer.site.interval < old.syncer.site.interval {
+                changes.shortened[name] = syncer.site.interval
+                if let at = due.remove(name) { due.insert(name, at: min(at, now + SiteQueue.jittered(syncer.site.interval))) }
             }
         }
         return changes

@@ -53,6 +53,15 @@ extension PostgresStore: WorkSharing {
         }
     }
 
+    public func bringForward(site: String, dueWithin: Duration) async throws(StoreError) {
+        try await write("bringing the next sync of \(site) forward") { connection in
+            try connection.run("""
+                UPDATE site SET next_due = least(next_due, now() + make_interval(secs => $1::double precision))
+                WHERE name = $2
+                """, [dueWithin.inSeconds, site])
+        }
+    }
+
     public func heartbeat(command: String) async throws(StoreError) {
         try await write("telling the other daemons this one is alive") { [node, lease] connection in
             try connection.run("""
