@@ -98,7 +98,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Locking"],
+            dependencies: ["Locking", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/TestSupport"
         ),
         .testTarget(

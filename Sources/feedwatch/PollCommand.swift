@@ -78,6 +78,7 @@ struct PollCommand: AsyncParsableCommand {
         let poller = Poller(syncers: selected.map(engine.syncer), concurrency: engine.concurrency)
         let outcomes = await poller.poll(full: full)
         await engine.dispatcher().deliverDue()
+        try? await engine.store.sharing?.leave()  // so that status shows this node stopped, not alive
         return (outcomes, await engine.reporter.eventsWaitingForJournal)
     }
 }

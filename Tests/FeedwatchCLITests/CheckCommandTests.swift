@@ -1,7 +1,7 @@
 import Testing
 import TestSupport
 
-@Suite struct CheckCommandTests {
+@Suite(.onceForBothBackends) struct CheckCommandTests {
     @Test(arguments: [
         (#"{"sites": [{"url": "https://a.org/", "interval": "5 minutes"}]}"#,
          #"sites[0].interval: "5 minutes" is not a duration (e.g. "5m", "90s")"#),

@@ -17,6 +17,7 @@ import TestSupport
         let site: FakeSite
         let receiver: FakeWebhookReceiver
         let scratch: TemporaryDirectory
+        let database: TestDatabase
         let arguments: [String]
         let ids: [Int]
 
@@ -32,7 +33,8 @@ import TestSupport
                 {"sites": [{"name": "\(site.name)", "url": "\(site.url)", "interval": "1h"}],
                  "notify": [{"name": "hook", "webhook": "\(receiver.url)", "events": ["revised"]}]}
                 """)
-            arguments = ["--config", config, "--database", scratch.file("feedwatch.db")]
+            database = try TestDatabase(in: scratch)
+            arguments = ["--config", config, "--database", database.location]
         }
 
         func events() throws -> [String] {
@@ -107,8 +109,9 @@ import TestSupport
 
         let second = try Binary.run(["run"] + setup.arguments, timeout: 20)
         #expect(second.status == 1)
-        #expect(second.stderr.contains("another feedwatch run (pid \(first.process.pid)) is using "
-            + setup.scratch.file("feedwatch.db")), "\(second.stderr)")
+        // "is using FILE", or on PostgreSQL "is node NAME of URL".
+        #expect(second.stderr.contains("another feedwatch run (pid \(first.process.pid)) is "), "\(second.stderr)")
+        #expect(second.stderr.contains(setup.database.location), "\(second.stderr)")
         #expect(first.process.isRunning)
 
         kill(first.process.pid, SIGTERM)

@@ -1,7 +1,6 @@
 import FakeWordPress
 import Foundation
 import Glibc
-import GRDB
 import Testing
 import TestSupport
 
@@ -14,7 +13,8 @@ import TestSupport
         let site: FakeSite
         let scratch: TemporaryDirectory
         let config: String
-        var database: String { scratch.file("feedwatch.db") }
+        let store: TestDatabase
+        var database: String { store.location }
 
         init(_ purpose: String) throws {
             server = try FakeWordPressServer()
@@ -23,6 +23,7 @@ import TestSupport
             site.addGeneratedPosts(2)
             scratch = try TemporaryDirectory()
             config = try scratch.write("feedwatch.json", #"{"sites": [{"name": "\#(site.name)", "url": "\#(site.url)"}]}"#)
+            store = try TestDatabase(in: scratch)
             try poll()
             site.edit(356473, title: "A new title", content: "First paragraph.\n\nSecond paragraph.\n\nThird &amp; last.")
             // Saved a minute ago: the quiet change below is no second save in the same second.
@@ -111,10 +112,9 @@ import TestSupport
     @Test func historyReadsTheDatabaseWhileTheDaemonRuns() throws {
         let scene = try Scene("cli-history-live")
         scene.site.edit(356473, title: "Edited before the daemon starts")
-        // As if the last poll were an hour ago: the daemon syncs the site at once.
-        try DatabaseQueue(path: scene.database).write { db in
-            try db.execute(sql: "UPDATE site SET last_attempt_at = '2020-01-01T00:00:00Z'")
-        }
+        // As if the last poll were long ago: the daemon syncs the site at once.
+        try scene.store.execute("UPDATE site SET last_attempt_at = '2020-01-01T00:00:00Z'"
+            + (TestDatabase.isPostgreSQL ? ", next_due = now()" : ""))
         let daemon = try Binary.Running(["run", "--config", scene.config, "--database", scene.database], environment: [:])
         // The daemon's first sync finds the edit; history reads while the daemon holds the database.
         let entries = try JournalReader.entries(site: scene.site.name, atLeast: 4)

@@ -7,7 +7,7 @@ import TestSupport
 /// `feedwatch migrate-store` copies an SQLite history, as polls stored it,
 /// into an empty PostgreSQL database (a server of the test's own), where it
 /// reads the same and goes on.
-@Suite struct MigrateStoreTests {
+@Suite(.onceForBothBackends) struct MigrateStoreTests {
     private struct Scene {
         let server: FakeWordPressServer
         let site: FakeSite

@@ -45,7 +45,8 @@ import TestSupport
             {"sites": [{"name": "\(site.name)", "url": "\(site.url)"}],
              "notify": [{"name": "hook", "webhook": "\(receiver.url)hook", "events": ["revised"]}]}
             """)
-        let arguments = ["--config", config, "--database", scratch.file("feedwatch.db")]
+        let database = try TestDatabase(in: scratch)
+        let arguments = ["--config", config, "--database", database.location]
         #expect(try Binary.run(["poll"] + arguments).status == 0)
         site.edit(post, title: "After")
         receiver.goDown()

@@ -13,7 +13,8 @@ import TestSupport
         site.addGeneratedPosts(4)
         let scratch = try TemporaryDirectory()
         let config = try scratch.write("feedwatch.json", #"{"sites": [{"name": "\#(name)", "url": "\#(site.url)"}]}"#)
-        let arguments = ["poll", "--config", config, "--database", "\(scratch.path)/feedwatch.db"]
+        let database = try TestDatabase(in: scratch)
+        let arguments = ["poll", "--config", config, "--database", database.location]
 
         let first = try Binary.run(arguments)
         #expect(first.status == 0, "\(first.stderr)")
@@ -35,7 +36,8 @@ import TestSupport
         let scratch = try TemporaryDirectory()
         let name = uniqueSiteName("cli-fail")
         let config = try scratch.write("feedwatch.json", #"{"sites": [{"name": "\#(name)", "url": "\#(url)"}]}"#)
-        let result = try Binary.run(["poll", "--config", config, "--database", "\(scratch.path)/feedwatch.db"])
+        let database = try TestDatabase(in: scratch)
+        let result = try Binary.run(["poll", "--config", config, "--database", database.location])
         #expect(result.status == 1)
         #expect(result.stderr.contains("\(name): \(url): cannot reach the server"))
     }

@@ -6,7 +6,7 @@ import TestSupport
 
 /// A database feedwatch may not write (owned by another user, as after a
 /// restore from backup): a clear error naming the file, and the file untouched.
-@Suite struct ReadOnlyDatabaseTests {
+@Suite(.sqliteDatabasesOnly) struct ReadOnlyDatabaseTests {
     @Test func aDatabaseOfAnotherUserIsAClearErrorAndStaysUntouched() throws {
         let server = try FakeWordPressServer()
         defer { server.stop() }

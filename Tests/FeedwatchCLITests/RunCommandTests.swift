@@ -1,6 +1,5 @@
 import FakeWordPress
 import Foundation
-import GRDB
 import Glibc
 import Testing
 import TestSupport
@@ -17,7 +16,8 @@ import TestSupport
         let notify = try NotifySocket(path: "\(scratch.path)/notify.sock")
         defer { notify.close() }
 
-        let daemon = try Binary.Running(["run", "--config", config, "--database", "\(scratch.path)/feedwatch.db"],
+        let database = try TestDatabase(in: scratch)
+        let daemon = try Binary.Running(["run", "--config", config, "--database", database.location],
                                         environment: ["NOTIFY_SOCKET": notify.path])
         let process = daemon.process
         let ready = notify.receive(until: { $0.contains("READY=1") }, timeout: 20)
@@ -47,7 +47,8 @@ import TestSupport
         site.injectFault(.slowBody(bytesPerSecond: 40_000), times: 4)
         let scratch = try TemporaryDirectory()
         let config = try scratch.write("feedwatch.json", #"{"sites": [{"name": "\#(site.name)", "url": "\#(site.url)"}]}"#)
-        let database = scratch.file("feedwatch.db")
+        let store = try TestDatabase(in: scratch)
+        let database = store.location
         let notify = try NotifySocket(path: scratch.file("notify.sock"))
         defer { notify.close() }
         let daemon = try Binary.Running(["run", "--config", config, "--database", database],
@@ -67,10 +68,8 @@ import TestSupport
         #expect(result.status == 0, "\(result.stderr)")
         #expect(notify.receive(until: { $0.contains("STOPPING=1") }, timeout: 2).last?.contains("STOPPING=1") == true)
 
-        let (integrity, stored) = try DatabaseQueue(path: database).read { db in
-            (try String.fetchOne(db, sql: "PRAGMA integrity_check"), try Int.fetchOne(db, sql: "SELECT count(*) FROM post") ?? -1)
-        }
-        #expect(integrity == "ok")
+        if !TestDatabase.isPostgreSQL { #expect(try store.value("PRAGMA integrity_check") == "ok") }
+        let stored = try store.value("SELECT count(*) FROM post").flatMap { Int($0) } ?? -1
         #expect((100..<1000).contains(stored) && stored % 100 == 0, "whole pages were committed, not a part of one: \(stored)")
         #expect(try JournalReader.read(match: "FEEDWATCH_SITE=\(site.name)").isEmpty, "the baseline is reported once complete")
 
@@ -95,7 +94,8 @@ import TestSupport
             """)
         let notify = try NotifySocket(path: "\(scratch.path)/notify.sock")
         defer { notify.close() }
-        let daemon = try Binary.Running(["run", "--config", config, "--database", "\(scratch.path)/feedwatch.db"],
+        let database = try TestDatabase(in: scratch)
+        let daemon = try Binary.Running(["run", "--config", config, "--database", database.location],
                                         environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "900000"])
         var beats = 0
         let messages = notify.receive(until: { message in
@@ -113,7 +113,7 @@ import TestSupport
     }
 }
 
-@Suite struct OpenFileLimitTests {
+@Suite(.onceForBothBackends) struct OpenFileLimitTests {
     /// systemd starts services with 1,024 open files allowed (under a far higher
     /// hard limit): too few for a thousand syncs at once.
     @Test func runRaisesItsOpenFileLimitToTheHardLimit() throws {

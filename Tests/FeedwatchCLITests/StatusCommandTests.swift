@@ -19,14 +19,16 @@ import TestSupport
                        {"name": "\(failing)", "url": "\(unreachable)"},
                        {"name": "\(later)", "url": "\(good.url)"}]}
             """)
-        let database = scratch.file("feedwatch.db")
+        let store = try TestDatabase(in: scratch)
+        let database = store.location
         let poll = try Binary.run(["poll", "--config", config, "--database", database, good.name, failing])
         #expect(poll.status == 1, "one site fails")
 
         let text = try Binary.run(["status", "--config", config, "--database", database])
         #expect(text.status == 0, "\(text.stderr)")
         let lines = text.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 7, "\(text.stdout)")
+        // On PostgreSQL, then the nodes: here the one the poll acted as.
+        #expect(lines.count == (TestDatabase.isPostgreSQL ? 10 : 7), "\(text.stdout)")
         #expect(lines[0] == "\(good.name)  \(good.url)  ok")
         #expect(lines[1].hasPrefix("  posts tracked: 3; last success: 20"))
         #expect(lines[1].contains("; next poll: about 20"), "ten minutes after the poll")
@@ -35,6 +37,12 @@ import TestSupport
         #expect(lines[4].hasPrefix("  last error: \(unreachable): cannot reach the server"))
         #expect(lines[5] == "\(later)  \(good.url)  not synced yet")
         #expect(lines[6] == "  posts tracked: 0; last success: never; next poll: when feedwatch starts")
+        if TestDatabase.isPostgreSQL, lines.count == 10 {
+            #expect(lines[1].hasSuffix("; synced by \(lines[8].prefix { $0 != " " })"), "\(text.stdout)")
+            #expect(lines[7] == "nodes:")
+            #expect(lines[8].contains("  stopped (") && lines[8].contains(" poll)"), "the poll left: \(lines[8])")
+            #expect(lines[9].hasSuffix("syncing now: 0; sites it synced last: 2"), "\(lines[9])")
+        }
 
         let json = try Binary.run(["status", "--config", config, "--database", database, "--json"])
         let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])

@@ -6,7 +6,7 @@ import TestSupport
 
 /// The database's troubles are the site's health, said where an administrator
 /// looks: the status line, the journal entries of the site, `check --database`.
-@Suite(.serialized) struct StoreHealthTests {
+@Suite(.serialized, .sqliteDatabasesOnly) struct StoreHealthTests {
     @Test func aFullDiskShowsInTheStatusLineAndTheSitesJournalThenRecoversWithinAnInterval() throws {
         let server = try FakeWordPressServer()
         defer { server.stop() }

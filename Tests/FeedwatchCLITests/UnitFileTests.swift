@@ -5,7 +5,7 @@ import TestSupport
 /// `systemd/feedwatch.service` (SPEC §7): what systemd needs to run feedwatch
 /// as the daemon it is, sandboxed so that `systemd-analyze security` rates it
 /// OK, and free of anything `systemd-analyze verify` objects to.
-@Suite struct UnitFileTests {
+@Suite(.onceForBothBackends) struct UnitFileTests {
     private static let unit = Fixture.repository.appendingPathComponent("systemd/feedwatch.service")
 
     private func systemdAnalyze(_ arguments: [String]) throws -> (status: Int32, output: String) {
