@@ -8,7 +8,7 @@ import TestSupport
 /// test's own) share a farm of fake WordPress sites: every site is synced,
 /// never by two at once, every edit is reported once, in one journal, and
 /// delivered once; a daemon killed, or the database restarting, loses nothing.
-@Suite(.serialized) struct ClusterTests {
+@Suite(.serialized, .onceForBothBackends) struct ClusterTests {
     private static let lease = "3s"
 
     private final class Cluster {
@@ -158,6 +158,55 @@ import TestSupport
         #expect(try eventually(30, poll: 0.5) { Set(cluster.receiver.requests.compactMap { $0.header("Idempotency-Key") }).count == 60 })
     }
 
+    @Test func theEventsADaemonCommittedButDidNotReportAreReportedByAnotherOnce() throws {
+        let cluster = try Cluster("cluster-orphan", sites: 10)
+        defer { cluster.stop() }
+        let (victim, heirs) = (cluster.nodes[0], cluster.nodes.dropFirst())
+        // The victim dies at its first commit, before its events reach its journal.
+        try cluster.start(victim, environment: ["FEEDWATCH_TEST_CRASH_AT": "after-commit"])
+        #expect(cluster.daemons[victim]?.process.wait(timeout: 30) != nil, "the victim died at its first commit")
+        #expect(try cluster.sql("SELECT count(*) > 0 FROM event WHERE emitted_at IS NULL") == "t", "it left events unreported")
+        for node in heirs { try cluster.start(node) }
+
+        #expect(try eventually(60, poll: 0.5) { try cluster.events("baseline").count >= 10 })
+        Thread.sleep(forTimeInterval: 2)
+        let entries = try cluster.entries()
+        #expect(entries[victim]?.isEmpty == true, "nothing in the victim's name")
+        let baselines = try cluster.events("baseline")
+        #expect(Set(baselines.compactMap { $0["FEEDWATCH_SITE"] }) == Set(cluster.sites.map(\.name)))
+        #expect(baselines.count == 10, "each reported once")
+        #expect(try cluster.sql("SELECT count(*) FROM event WHERE emitted_at IS NULL") == "0")
+    }
+
+    @Test func aPollWithoutADaemonWaitsForTheLeaseAnotherNodeHolds() throws {
+        let cluster = try Cluster("cluster-poll", sites: 1)
+        defer { cluster.stop() }
+        let (site, config) = (cluster.sites[0].name, try cluster.configuration(node: cluster.nodes[0]))
+        let first = try Binary.run(["poll", "--config", config])
+        #expect(first.status == 0, "\(first.stderr)")
+        let leaseElsewhere = { (seconds: Int) in
+            _ = try cluster.sql("""
+                UPDATE site SET lease_node = 'elsewhere', lease_until = now() + interval '\(seconds) seconds', next_due = now()
+                WHERE name = '\(site)'
+                """)
+        }
+        try leaseElsewhere(2)
+        let started = Date()
+        let waited = try Binary.run(["poll", "--config", config])
+        #expect(waited.status == 0, "\(waited.stderr)")
+        #expect(Date().timeIntervalSince(started) >= 1.5, "synced only once the other node's lease ran out")
+        #expect(try cluster.sql("""
+            SELECT last_node, lease_node IS NULL, next_due > now() + interval '8 seconds' FROM site WHERE name = '\(site)'
+            """) == "\(cluster.nodes[0])|t|t", "given back, due an interval later")
+
+        try leaseElsewhere(60)
+        let refused = try Binary.run(["poll", "--config", config])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("\(site): another daemon sharing the database was still syncing it after 3s"),
+                "\(refused.stderr)")
+        #expect(try cluster.sql("SELECT lease_node FROM site WHERE name = '\(site)'") == "elsewhere")
+    }
+
     @Test func everyDaemonSurvivesADatabaseRestartMidSyncWithoutCallingSitesFailing() throws {
         let cluster = try Cluster("cluster-restart", sites: 60)
         defer { cluster.stop() }
@@ -166,6 +215,12 @@ import TestSupport
         try cluster.database.stop(mode: "fast")
         Thread.sleep(forTimeInterval: 4)
         try cluster.database.start()
+        #expect(try eventually(10, poll: 0.5) {
+            try cluster.sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = \(0x6664_776E)") == "3"
+        }, "each daemon holds its node's lock again")
+        let second = try Binary.run(["run", "--config", try cluster.configuration(node: cluster.nodes[0])])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("is node \(cluster.nodes[0]) of "), "\(second.stderr)")
         for index in 0..<60 { cluster.sites[index].edit(cluster.posts[index], title: "Edited \(index)") }
         try expectEachEditReportedOnce(cluster, edited: 0..<60, within: 60)
         for node in cluster.nodes { #expect(cluster.daemons[node]?.process.isRunning == true, "\(node) still runs") }
