@@ -186,18 +186,19 @@ journal:
 		systemd-cat -t feedwatch-make true || { echo "systemd-journald did not start"; exit 1; }; \
 	fi
 
-# Every test, then the behaviour suites again (the engine's and the
-# commands') with each engine's or daemon's database on a PostgreSQL server
-# of the test's own (TestDatabase); what only SQLite has is skipped then.
+# Every test, then the behaviour suites again (the engine's, the commands'
+# and the real WordPress's) with each engine's or daemon's database on a
+# PostgreSQL server of the test's own (TestDatabase); what only SQLite has is
+# skipped then.
 test: test-deps real-wordpress-deps postgresql-deps journal
 	swift build --build-tests
 	swift test --skip-build --no-parallel
-	FEEDWATCH_TEST_STORE=postgresql swift test --skip-build --no-parallel --filter 'FeedwatchCoreTests|FeedwatchCLITests'
+	FEEDWATCH_TEST_STORE=postgresql swift test --skip-build --no-parallel --filter 'FeedwatchCoreTests|FeedwatchCLITests|RealWordPressTests'
 
 # Only the behaviour suites on PostgreSQL.
 test-postgresql: test-deps postgresql-deps journal
 	swift build --build-tests
-	FEEDWATCH_TEST_STORE=postgresql swift test --skip-build --no-parallel --filter 'FeedwatchCoreTests|FeedwatchCLITests'
+	FEEDWATCH_TEST_STORE=postgresql swift test --skip-build --no-parallel --filter 'FeedwatchCoreTests|FeedwatchCLITests|RealWordPressTests'
 
 # Only the scenarios against a real WordPress (docs/real-wordpress.md).
 test-real-wordpress: test-deps real-wordpress-deps journal

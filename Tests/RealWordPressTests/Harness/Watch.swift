@@ -4,7 +4,8 @@ import TestSupport
 
 /// feedwatch watching the real WordPress as two sites of one configuration:
 /// anonymous (what visitors see) and with the application password (what
-/// authors write), posts and pages, in a database of its own. It runs the
+/// authors write), posts and pages, in a database of its own (TestDatabase:
+/// SQLite, or PostgreSQL when the suites run on it). It runs the
 /// built binary (`poll --full`), as an administrator would, and reads the
 /// events back from the journal, each site by its own name.
 final class Watch {
@@ -12,7 +13,8 @@ final class Watch {
     let anonymous: String
     let authenticated: String
     let config: String
-    let database: String
+    private let store: TestDatabase
+    var database: String { store.location }
     private let scratch: TemporaryDirectory
     /// Events already looked at, per site: `newEvents()` returns the rest.
     private var seen: [String: Int] = [:]
@@ -33,7 +35,7 @@ final class Watch {
                {"name": "\(authenticated)", "url": "\(wordpress.url)",
                 "auth": {"username": "\(wordpress.username)", "passwordFile": "\(passwordFile)"}}]}
             """)
-        database = scratch.file("feedwatch.db")
+        store = try TestDatabase(in: scratch)
     }
 
     /// `feedwatch poll --full` (or, not `full`, the incremental `poll` the
