@@ -178,6 +178,29 @@ import TestSupport
         #expect(try cluster.sql("SELECT count(*) FROM event WHERE emitted_at IS NULL") == "0")
     }
 
+    /// As when PostgreSQL restarts and another process with the daemon's node
+    /// name starts before the daemon's next heartbeat: the session holding
+    /// the node's lock is ended, and another session takes the lock.
+    @Test func aDaemonWhoseNodeNameAnotherProcessTookExitsSayingSo() throws {
+        let cluster = try Cluster("cluster-taken", sites: 1)
+        defer { cluster.stop() }
+        let node = cluster.nodes[0]
+        try cluster.start(node)
+        #expect(try eventually(30, poll: 0.5) { try cluster.events("baseline").count == 1 })
+        let lock = "\(0x6664_776E), hashtext('\(node)')"
+        let usurper = try cluster.database.psqlSession("""
+            SELECT pg_terminate_backend(pid) FROM pg_locks
+                WHERE locktype = 'advisory' AND classid = \(0x6664_776E) AND objid = hashtext('\(node)')::oid;
+            SELECT pg_advisory_lock(\(lock));
+            SELECT pg_sleep(30);
+            """, database: cluster.databaseName)
+        defer { usurper.stop() }
+        let result = try #require(cluster.daemons[node]).wait(timeout: 15)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("node \(node): another process "), "\(result.stderr)")
+        #expect(result.stderr.contains("took over this node's name while the database was away"), "\(result.stderr)")
+    }
+
     @Test func aPollWithoutADaemonWaitsForTheLeaseAnotherNodeHolds() throws {
         let cluster = try Cluster("cluster-poll", sites: 1)
         defer { cluster.stop() }

@@ -72,6 +72,14 @@ public final class PostgresServer: @unchecked Sendable {
                                      "-v", "ON_ERROR_STOP=1", "-qAtc", sql])
     }
 
+    /// `psql` running `sql` in the background, in one session, until it ends
+    /// or is stopped: what holds a session's locks for a while.
+    public func psqlSession(_ sql: String, database: String) throws -> ChildProcess {
+        try ChildProcess("\(binaries)/psql", ["-h", socketDirectory, "-p", String(port), "-U", user, "-d", database,
+                                               "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+                         output: directory.file("session-\(UUID().uuidString).out"), mergeErrors: true)
+    }
+
     public func start() throws {
         var options = "-c listen_addresses=127.0.0.1 -p \(port) -k \(socketDirectory) -c fsync=off"
         if caFile != nil {

@@ -56,6 +56,9 @@ public struct Daemon: Sendable {
         } catch let error as NodeTakenError {
             notifier.stopping()  // the leases are the other process's now
             throw error
+        } catch {
+            await stopped()
+            throw error
         }
         await stopped()
     }
