@@ -56,3 +56,12 @@ final class TestStore: Sendable {
         return try await (store as? SQLiteStore)?.read("test query") { db in try Int.fetchOne(db, sql: sql) }
     }
 }
+
+extension Trait where Self == ConditionTrait {
+    /// For a test of what only an SQLite file has (a database an older
+    /// release wrote, a file on a full disk), skipped when the behaviour
+    /// suites run on PostgreSQL (`make test-postgresql`).
+    static var sqliteDatabasesOnly: Self {
+        .enabled(if: !TestDatabase.isPostgreSQL, "an SQLite database's own behaviour")
+    }
+}

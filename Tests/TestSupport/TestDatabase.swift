@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Testing
 
 /// The database an end-to-end test's engine or daemon uses: an SQLite file
 /// in the test's directory, or, when `FEEDWATCH_TEST_STORE=postgresql` (as
@@ -64,21 +63,5 @@ public final class TestDatabase: Sendable {
     /// The one value `sql` answers.
     public func value(_ sql: String) throws -> String? {
         try column(sql).first
-    }
-}
-
-extension Trait where Self == ConditionTrait {
-    /// For a test of what only an SQLite file has (a database an older
-    /// release wrote, a file on a full disk, its one-writer lock), skipped
-    /// when the behaviour suites run on PostgreSQL (`make test-postgresql`).
-    public static var sqliteDatabasesOnly: Self {
-        .enabled(if: !TestDatabase.isPostgreSQL, "an SQLite database's own behaviour")
-    }
-
-    /// For a test that runs on a database of its own choosing (its own
-    /// PostgreSQL server, or none), run once: skipped when the behaviour
-    /// suites run again on PostgreSQL.
-    public static var onceForBothBackends: Self {
-        .enabled(if: !TestDatabase.isPostgreSQL, "its database does not depend on FEEDWATCH_TEST_STORE")
     }
 }
