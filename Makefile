@@ -167,7 +167,7 @@ test-deb: deb
 # served from here, one of 5,000 posts rewritten whole under a lowered journald
 # rate limit (Tests/System/run.sh; needs root). On a machine that cannot
 # boot a container nothing is tested, and that fails too unless ALLOW_NO_CONTAINER=1.
-test-system: deb
+test-system: deb postgresql-deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="systemd-container debootstrap"
 	swift build -c release --product fake-farm  # a debug build takes a minute to make 5,000 posts
 	@Tests/System/run.sh $(DEB) .build/release/fake-farm; status=$$?; \

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs inside the booted container (systemd is PID 1 there), as root:
-#   inside.sh DEB CONFIG SITE BULK_CONFIG BULK_SITE BULK_IN BULK_OUT
+#   inside.sh DEB CONFIG SITE BULK_CONFIG BULK_SITE BULK_IN BULK_OUT PG_CONFIG PG_PASSWORD
 # installs the package, points feedwatch at SITE (a fake WordPress site the
 # host serves on 127.0.0.1) by CONFIG and a reload, and checks what an
 # administrator relies on: the sandboxed service starts, syncs, reloads, writes
@@ -9,9 +9,12 @@
 # of 5,000 posts, which the host's fake farm rewrites whole when told so
 # through the FIFO BULK_IN (it answers in BULK_OUT): with journald's rate
 # limit lowered, every one of the 5,000 events must reach the journal, and,
-# as a control, must not once the unit's own setting is undone.
+# as a control, must not once the unit's own setting is undone. Last,
+# PG_CONFIG moves it onto a PostgreSQL database on the host's loopback, whose
+# password PG_PASSWORD becomes a credential: it syncs there as node system-a,
+# holds the node's name against a second process, and leaves when stopped.
 set -u
-DEB=$1 CONFIG=$2 SITE=$3 BULK_CONFIG=$4 BULK_SITE=$5 BULK_IN=$6 BULK_OUT=$7
+DEB=$1 CONFIG=$2 SITE=$3 BULK_CONFIG=$4 BULK_SITE=$5 BULK_IN=$6 BULK_OUT=$7 PG_CONFIG=$8 PG_PASSWORD=$9
 passed=0 failed=0
 pass() { echo "PASS: $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
@@ -142,6 +145,34 @@ check "fewer than 5,000 revised entries" test "$entries" -lt 5000
 rm -f /etc/systemd/system/feedwatch.service.d/ratelimit-control.conf /etc/systemd/journald.conf.d/ratelimit.conf
 systemctl daemon-reload
 check "systemctl stop" timeout 30 systemctl stop feedwatch
+
+echo "== on PostgreSQL, as node system-a, the password a credential"
+install -D -m 0600 "$PG_PASSWORD" /etc/feedwatch/pg.password
+printf '[Service]\nLoadCredential=pg.password:/etc/feedwatch/pg.password\n' >/etc/systemd/system/feedwatch.service.d/postgresql.conf
+systemctl daemon-reload
+cp "$PG_CONFIG" /etc/feedwatch.json
+# By hand, the credential is read where LoadCredential= takes it from.
+by_hand() { CREDENTIALS_DIRECTORY=/etc/feedwatch timeout 20 feedwatch "$@" 2>&1; }
+export -f by_hand
+node_event() {
+    journalctl -u feedwatch -o cat --output-fields=FEEDWATCH_EVENT FEEDWATCH_SITE="$SITE" FEEDWATCH_NODE=system-a | grep -qx "$1"
+}
+check "systemctl start, on PostgreSQL" timeout 30 systemctl start feedwatch
+eventually 30 "the site is baselined in the new database, FEEDWATCH_NODE=system-a" node_event baseline
+eventually 15 "the status line gives the node's share" \
+    bash -c "systemctl show -p StatusText --value feedwatch | grep -q '^1 site, 0 failing.*; node system-a synced 1 of them last'"
+echo "   StatusText: $(status_text)"
+check "feedwatch status shows the node alive" bash -c "by_hand status | grep -q '^system-a .*alive'"
+check "a second feedwatch run as node system-a is refused" \
+    bash -c "by_hand run | grep -q 'is node system-a of postgresql://'"
+start=$SECONDS
+check "systemctl stop" timeout 30 systemctl stop feedwatch
+check "stopped within 5 s" test $((SECONDS - start)) -le 5
+check "exited cleanly" bash -c "[ \$(systemctl show -p Result --value feedwatch) = success ]"
+check "the node left: status shows it stopped, holding no lease" \
+    bash -c "by_hand status | grep -A1 '^system-a ' | tr '\n' ' ' | grep -q 'stopped.*syncing now: 0;'"
+rm -f /etc/systemd/system/feedwatch.service.d/postgresql.conf
+systemctl daemon-reload
 
 echo "== dpkg -r, dpkg -P"
 check "dpkg -r" dpkg -r feedwatch

@@ -12,7 +12,10 @@
 # a tmpfs overlay so that the tree stays pristine. A second fake site, of
 # 5,000 posts, is rewritten whole from inside the container (through a FIFO
 # bound into it), to check that journald's rate limit drops none of the
-# events. Exit status: 0 when every check passed; 1 when one failed; 2 when
+# events. A PostgreSQL server started here on 127.0.0.1 (from Debian's
+# postgresql, as the shared store's tests start theirs) is the database of
+# the last part, with its password as a credential; then two containers at
+# once share one of its databases, as two machines (two-nodes.sh). Exit status: 0 when every check passed; 1 when one failed; 2 when
 # this machine cannot boot a container (nothing of feedwatch was tested then,
 # and the message says why).
 set -euo pipefail
@@ -25,10 +28,15 @@ mkdir -p "$WORK"
 
 # What this script starts, ended when it ends.
 started=()
+pg_dir=
 stop_all() {
     { echo quit >&4; echo quit >&5; } 2>/dev/null
     kill "${started[@]}" 2>/dev/null || true
     rm -f "$WORK/farm.in" "$WORK/bulk.in"
+    if [ -n "$pg_dir" ]; then
+        runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w -t 30 stop >/dev/null 2>&1
+        rm -rf "$pg_dir"
+    fi
 }
 trap stop_all EXIT
 
@@ -67,17 +75,42 @@ printf '{"sites": [{"name": "%s", "url": "%s", "interval": "10s"}],
  "notify": [{"name": "hook", "webhook": "http://127.0.0.1:%s/", "credential": "hook.secret", "events": ["baseline"]}]}\n' \
     "$site" "$url" "$port" >"$WORK/feedwatch.json"
 
+# The PostgreSQL server, run as postgres (it refuses root): the superuser
+# feedwatch, with a password over TCP (SCRAM), and its database feedwatch.
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+pg_dir=$(mktemp -d /tmp/feedwatch-system-pg.XXXXXX)
+chown postgres: "$pg_dir"
+head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/pg.password"
+install -o postgres -m 0600 "$WORK/pg.password" "$pg_dir/password"
+pg_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -U feedwatch --auth-local=trust --auth-host=scram-sha-256 \
+    --pwfile="$pg_dir/password" -E UTF8 --locale=C >"$WORK/pg-initdb.log" 2>&1 \
+    || { echo "initdb failed:"; cat "$WORK/pg-initdb.log"; exit 1; }
+runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir" start >/dev/null \
+    || { echo "PostgreSQL did not start:"; cat "$pg_dir/server.log"; exit 1; }
+runuser -u postgres -- "$pg_bin/createdb" -h "$pg_dir" -p "$pg_port" -U feedwatch feedwatch
+echo "PostgreSQL on 127.0.0.1:$pg_port"
+printf '{"database": {"url": "postgresql://feedwatch@127.0.0.1:%s/feedwatch", "credential": "pg.password", "node": "system-a"},
+ "sites": [{"name": "%s", "url": "%s", "interval": "10s"}]}\n' "$pg_port" "$site" "$url" >"$WORK/pg.json"
+
 set +e
 ROOT=$WORK/root LOGDIR=$WORK/logs NAME=feedwatch-system-$$ BOOT_TIMEOUT=90 CMD_TIMEOUT=480 \
 NSPAWN_ARGS="--bind-ro=$DEB:/srv/feedwatch.deb --bind-ro=$WORK/feedwatch.json:/srv/feedwatch.json --bind-ro=$WORK/hook.secret:/srv/hook.secret --bind-ro=$PWD/Tests/System/inside.sh:/srv/inside.sh
- --bind-ro=$WORK/bulk.json:/srv/bulk.json --bind=$WORK/bulk.in:/srv/bulk.in --bind-ro=$WORK/bulk.out:/srv/bulk.out" \
-    Tests/System/boot-and-run.sh /srv/inside.sh /srv/feedwatch.deb /srv/feedwatch.json "$site" /srv/bulk.json bulk /srv/bulk.in /srv/bulk.out
+ --bind-ro=$WORK/bulk.json:/srv/bulk.json --bind=$WORK/bulk.in:/srv/bulk.in --bind-ro=$WORK/bulk.out:/srv/bulk.out
+ --bind-ro=$WORK/pg.json:/srv/pg.json --bind-ro=$WORK/pg.password:/srv/pg.password" \
+    Tests/System/boot-and-run.sh /srv/inside.sh /srv/feedwatch.deb /srv/feedwatch.json "$site" /srv/bulk.json bulk /srv/bulk.in /srv/bulk.out \
+    /srv/pg.json /srv/pg.password
 rc=$?
 set -e
 # The receiver, outside the container, verified the signature of what the
 # sandboxed daemon sent (it prints only what it accepted).
 if [ $rc = 0 ] && ! grep -q '^baseline ' "$WORK/receiver.out"; then
     echo "FAIL: the webhook receiver accepted no signed baseline:"; cat "$WORK/receiver.out"; rc=1
+fi
+# Then two machines at once, sharing one database of that PostgreSQL server.
+if [ $rc = 0 ]; then
+    PG_BIN=$pg_bin PG_DIR=$pg_dir PG_PORT=$pg_port Tests/System/two-nodes.sh "$DEB" "$FARM" "$WORK/pg.password" || rc=1
 fi
 case $rc in
 0) echo "system test passed" ;;
