@@ -1,5 +1,6 @@
 @testable import FeedwatchCore
 import Foundation
+import Locking
 import Testing
 import TestSupport
 
@@ -73,6 +74,26 @@ struct PostgresConnectionTests {
         await #expect(throws: PostgresError.self) { try await sleeping.value }
         try server.start()
         #expect(try await pool.withConnection { try $0.query("SELECT 2 AS n").first?.int("n") } == 2)
+    }
+
+    @Test func aPoolThatCannotConnectWaitsBeforeTryingAgain() async throws {
+        let port = try LoopbackPort.free()  // nothing listens there
+        let attempts = Locked(0)
+        let pool = PostgresPool(capacity: 4) {
+            attempts.withLock { $0 += 1 }
+            return [("dbname", "postgresql://feedwatch@127.0.0.1:\(port)/none"), ("connect_timeout", "2")]
+        }
+        var failures: [String] = []
+        for _ in 0..<20 {
+            do { _ = try await pool.withConnection { _ in 0 } } catch { failures.append("\(error)") }
+        }
+        #expect(failures.count == 20)
+        #expect(attempts.withLock { $0 } <= 2, "20 callers in a row, \(attempts.withLock { $0 }) attempts to connect")
+        #expect(failures.last?.contains("(connecting again within 1s)") == true, "\(failures.last ?? "")")
+        try await Task.sleep(for: .milliseconds(600))  // past a backoff of 0.25 or 0.5 s
+        let before = attempts.withLock { $0 }
+        _ = try? await pool.withConnection { _ in 0 }
+        #expect(attempts.withLock { $0 } == before + 1, "tried again once the backoff ran out")
     }
 
     @Test func aFailedTransactionLeavesNothing() async throws {

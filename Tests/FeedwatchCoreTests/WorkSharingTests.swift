@@ -145,6 +145,7 @@ import TestSupport
         try database.server.stop()
         await #expect(throws: StoreError.self, "the database is away") { try await node.keepNodeLock() }
         try database.server.start()
+        try await Task.sleep(for: ConnectBackoff.first)  // the failed attempt's backoff
         #expect(try await node.keepNodeLock(), "the lock is taken again on a new session")
         #expect(try await database.node("a").lockWriter() == nil, "a second process is refused again")
         withExtendedLifetime(lock) {}

@@ -7,6 +7,7 @@ import Locking
 /// block. A connection found broken (the server restarted, the network broke)
 /// is closed, and a new one opened; an idle one is checked before use, so a
 /// server restart costs no caller a failure unless it was mid-statement.
+/// Connecting again after a failure waits out a backoff (`ConnectBackoff`).
 final class PostgresPool: Sendable {
     /// libpq's connection keywords and values, made for each new connection
     /// (a password file is read again, so a rotated password is used).
@@ -18,6 +19,7 @@ final class PostgresPool: Sendable {
         var idle: [PostgresSession] = []
         var opened = 0
         var waiting: [CheckedContinuation<PostgresSession, Never>] = []
+        var backoff = ConnectBackoff()
     }
 
     init(capacity: Int, settings: @escaping @Sendable () throws -> [(String, String)]) {
@@ -40,14 +42,13 @@ final class PostgresPool: Sendable {
     func on<T: Sendable>(
         _ session: PostgresSession, _ body: @escaping @Sendable (PostgresConnection, _ opened: Bool) throws -> T
     ) async throws -> T {
-        let settings = settings
-        return try await withCheckedContinuation { (done: CheckedContinuation<Result<T, any Error>, Never>) in
+        try await withCheckedContinuation { (done: CheckedContinuation<Result<T, any Error>, Never>) in
             session.queue.async {
                 done.resume(returning: Result {
                     do {
                         if session.connection?.isUsable == false { session.connection = nil }
                         let opened = session.connection == nil
-                        let connection = try session.connection ?? PostgresConnection(settings: settings())
+                        let connection = try session.connection ?? self.connect()
                         session.connection = connection
                         return try body(connection, opened)
                     } catch let error as PostgresError where error.connectionLost {
@@ -57,6 +58,20 @@ final class PostgresPool: Sendable {
                 })
             }
         }.get()
+    }
+
+    /// A new connection, unless the last attempt failed too lately.
+    private func connect() throws -> PostgresConnection {
+        if let refusal = state.withLock({ $0.backoff.refusal(at: .now) }) { throw refusal }
+        let settings = try settings()
+        do {
+            let connection = try PostgresConnection(settings: settings)
+            state.withLock { $0.backoff.connected() }
+            return connection
+        } catch {
+            state.withLock { $0.backoff.failed(error, at: .now) }
+            throw error
+        }
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back
