@@ -15,20 +15,7 @@
 # holds the node's name against a second process, and leaves when stopped.
 set -u
 DEB=$1 CONFIG=$2 SITE=$3 BULK_CONFIG=$4 BULK_SITE=$5 BULK_IN=$6 BULK_OUT=$7 PG_CONFIG=$8 PG_PASSWORD=$9
-passed=0 failed=0
-pass() { echo "PASS: $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
-check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then pass "$what"; else fail "$what"; fi; }
-# eventually SECONDS WHAT COMMAND…: COMMAND succeeds within SECONDS.
-eventually() {
-    local seconds=$1 what=$2; shift 2
-    local deadline=$((SECONDS + seconds))
-    until "$@" >/dev/null 2>&1; do
-        [ $SECONDS -ge $deadline ] && { fail "$what (not within ${seconds}s)"; return 1; }
-        sleep 0.5
-    done
-    pass "$what"
-}
+source "$(dirname "$0")/checks.sh"
 events() { journalctl -u feedwatch -o cat --output-fields=FEEDWATCH_EVENT FEEDWATCH_SITE="$SITE" "$@"; }
 has_event() { events | grep -qx "$1"; }
 status_text() { systemctl show -p StatusText --value feedwatch; }

@@ -96,7 +96,7 @@ printf '{"database": {"url": "postgresql://feedwatch@127.0.0.1:%s/feedwatch", "c
 
 set +e
 ROOT=$WORK/root LOGDIR=$WORK/logs NAME=feedwatch-system-$$ BOOT_TIMEOUT=90 CMD_TIMEOUT=480 \
-NSPAWN_ARGS="--bind-ro=$DEB:/srv/feedwatch.deb --bind-ro=$WORK/feedwatch.json:/srv/feedwatch.json --bind-ro=$WORK/hook.secret:/srv/hook.secret --bind-ro=$PWD/Tests/System/inside.sh:/srv/inside.sh
+NSPAWN_ARGS="--bind-ro=$DEB:/srv/feedwatch.deb --bind-ro=$WORK/feedwatch.json:/srv/feedwatch.json --bind-ro=$WORK/hook.secret:/srv/hook.secret --bind-ro=$PWD/Tests/System/inside.sh:/srv/inside.sh --bind-ro=$PWD/Tests/System/checks.sh:/srv/checks.sh
  --bind-ro=$WORK/bulk.json:/srv/bulk.json --bind=$WORK/bulk.in:/srv/bulk.in --bind-ro=$WORK/bulk.out:/srv/bulk.out
  --bind-ro=$WORK/pg.json:/srv/pg.json --bind-ro=$WORK/pg.password:/srv/pg.password" \
     Tests/System/boot-and-run.sh /srv/inside.sh /srv/feedwatch.deb /srv/feedwatch.json "$site" /srv/bulk.json bulk /srv/bulk.in /srv/bulk.out \

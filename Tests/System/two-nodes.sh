@@ -17,19 +17,7 @@ DEB=$1 FARM=$2 PASSWORD=$3
 WORK=$PWD/.build-system
 CONTROL=$WORK/control
 nodes=(machine-a machine-b)
-passed=0 failed=0
-pass() { echo "PASS: $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
-check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then pass "$what"; else fail "$what"; fi; }
-eventually() {
-    local seconds=$1 what=$2; shift 2
-    local deadline=$((SECONDS + seconds))
-    until "$@" >/dev/null 2>&1; do
-        [ $SECONDS -ge $deadline ] && { fail "$what (not within ${seconds}s)"; return 1; }
-        sleep 0.5
-    done
-    pass "$what"
-}
+source Tests/System/checks.sh
 sql() { runuser -u postgres -- "$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U feedwatch -d cluster -qAt -c "$1"; }
 is() { [ "$(sql "$1")" = "$2" ]; }
 
