@@ -118,7 +118,7 @@ extension PostgresStore: WorkSharing {
             let session = try await pool.dedicatedSession { [node] connection in
                 try Self.takeNodeLock(node, on: connection)
             }
-            nodeSession.withLock { $0 = session }
+            nodeSession.withLock { $0.session = session }
             return session.map { DatabaseLock.held(by: $0, naming: "node \(node)") }
         } catch {
             throw StoreError(path: location, operation: "taking the lock of node \(node)", error: error)
@@ -129,7 +129,7 @@ extension PostgresStore: WorkSharing {
     /// takes the lock again on a new session, and says `false` if another
     /// process acting as this node took it meanwhile.
     public func keepNodeLock() async throws(StoreError) -> Bool {
-        guard let session = nodeSession.withLock({ $0 }) else { return true }
+        guard let session = nodeSession.withLock({ $0.session }) else { return true }
         let check: @Sendable (PostgresConnection, Bool) throws -> Bool = { [node] connection, opened in
             if opened { return try Self.takeNodeLock(node, on: connection) }  // the old session is gone
             return try connection.query("""
@@ -171,6 +171,6 @@ extension PostgresStore: WorkSharing {
     static var hostName: String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

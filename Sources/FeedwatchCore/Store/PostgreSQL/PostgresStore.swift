@@ -14,8 +14,13 @@ public final class PostgresStore: Store {
     private let lastWriteFailure = Locked<StoreError?>(nil)
     /// Whether this process has brought the schema up to date.
     private let migrated = Locked(false)
-    /// The session holding the node's advisory lock, once this process took it.
-    let nodeSession = Locked<PostgresSession?>(nil)
+    /// The session holding the node's advisory lock, once this process took
+    /// it; weak, so the lock lasts as long as the `DatabaseLock` holding it.
+    let nodeSession = Locked(NodeSession())
+
+    struct NodeSession: Sendable {
+        weak var session: PostgresSession?
+    }
 
     public var writeFailure: StoreError? { lastWriteFailure.withLock { $0 } }
 
