@@ -31,8 +31,8 @@ public final class TestDatabase: Sendable {
         }
     }
 
-    /// The first column of each row `sql` answers, as text, read the way
-    /// each backend's own client reads it (SQL both backends understand).
+    /// The rows a one-column query answers, as text, read the way each
+    /// backend's own client reads them (SQL both backends understand).
     public func column(_ sql: String) throws -> [String] {
         if let server, let name {
             let output = try server.psql(sql, database: name)
