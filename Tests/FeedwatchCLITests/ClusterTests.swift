@@ -10,6 +10,8 @@ import TestSupport
 /// delivered once; a daemon killed, or the database restarting, loses nothing.
 @Suite(.serialized, .onceForBothBackends) struct ClusterTests {
     private static let lease = "3s"
+    /// The first key of every node's advisory lock, as `PostgresStore` takes it ("fdwn").
+    private static let nodeLockClass = 0x6664_776E
 
     private final class Cluster {
         let database: PostgresServer
@@ -187,10 +189,10 @@ import TestSupport
         let node = cluster.nodes[0]
         try cluster.start(node)
         #expect(try eventually(30, poll: 0.5) { try cluster.events("baseline").count == 1 })
-        let lock = "\(0x6664_776E), hashtext('\(node)')"
+        let lock = "\(Self.nodeLockClass), hashtext('\(node)')"
         let usurper = try cluster.database.psqlSession("""
             SELECT pg_terminate_backend(pid) FROM pg_locks
-                WHERE locktype = 'advisory' AND classid = \(0x6664_776E) AND objid = hashtext('\(node)')::oid;
+                WHERE locktype = 'advisory' AND classid = \(Self.nodeLockClass) AND objid = hashtext('\(node)')::oid;
             SELECT pg_advisory_lock(\(lock));
             SELECT pg_sleep(30);
             """, database: cluster.databaseName)
@@ -239,7 +241,7 @@ import TestSupport
         Thread.sleep(forTimeInterval: 4)
         try cluster.database.start()
         #expect(try eventually(10, poll: 0.5) {
-            try cluster.sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = \(0x6664_776E)") == "3"
+            try cluster.sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = \(Self.nodeLockClass)") == "3"
         }, "each daemon holds its node's lock again")
         let second = try Binary.run(["run", "--config", try cluster.configuration(node: cluster.nodes[0])])
         #expect(second.status == 1)

@@ -52,8 +52,7 @@ public final class PostgresServer: @unchecked Sendable {
 
     /// A new, empty database, and its URL over TCP (its password not in it).
     public func createDatabase(_ name: String = "feedwatch_\(UUID().uuidString.prefix(8).lowercased())") throws -> String {
-        try run("\(binaries)/psql", ["-h", socketDirectory, "-p", String(port), "-U", user, "-d", "postgres",
-                                     "-v", "ON_ERROR_STOP=1", "-qc", "CREATE DATABASE \(name)"])
+        try psql("CREATE DATABASE \(name)", database: "postgres")
         return name
     }
 
@@ -68,16 +67,20 @@ public final class PostgresServer: @unchecked Sendable {
     /// Runs SQL through psql on the socket; its output, unaligned, tuples only.
     @discardableResult
     public func psql(_ sql: String, database: String) throws -> String {
-        try run("\(binaries)/psql", ["-h", socketDirectory, "-p", String(port), "-U", user, "-d", database,
-                                     "-v", "ON_ERROR_STOP=1", "-qAtc", sql])
+        try run("\(binaries)/psql", psqlArguments(sql, database: database))
     }
 
     /// `psql` running `sql` in the background, in one session, until it ends
     /// or is stopped: what holds a session's locks for a while.
     public func psqlSession(_ sql: String, database: String) throws -> ChildProcess {
-        try ChildProcess("\(binaries)/psql", ["-h", socketDirectory, "-p", String(port), "-U", user, "-d", database,
-                                               "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+        try ChildProcess("\(binaries)/psql", psqlArguments(sql, database: database),
                          output: directory.file("session-\(UUID().uuidString).out"), mergeErrors: true)
+    }
+
+    /// `psql` as the superuser over the socket, stopping at the first error,
+    /// printing rows unaligned and without headers.
+    private func psqlArguments(_ sql: String, database: String) -> [String] {
+        ["-h", socketDirectory, "-p", String(port), "-U", user, "-d", database, "-v", "ON_ERROR_STOP=1", "-qAtc", sql]
     }
 
     public func start() throws {
