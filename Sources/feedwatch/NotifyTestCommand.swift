@@ -32,7 +32,8 @@ struct NotifyTestCommand: AsyncParsableCommand {
         let sender = NotificationSender(http: http, journal: JournalWriter.detect(environment: options.environment), environment: options.environment)
         let event = Self.sampleEvent()
         let payload = WebhookPayload(event, eventID: "notify-test-\(UUID().uuidString.lowercased())",
-                                     excerpt: "-Old title\n+" + (event.title ?? ""))
+                                     excerpt: "--- title (version 1)\n+++ title (version 2)\n@@ -1 +1 @@\n-Hello world!\n+"
+                                         + (event.title ?? ""))
         var allTaken = true
         for channel in channels {
             let outcome = await sender.send(payload, of: event, to: channel)

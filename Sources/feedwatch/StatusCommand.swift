@@ -33,8 +33,11 @@ struct StatusCommand: AsyncParsableCommand {
     /// One `notify[]` channel as `status` reports it.
     struct ChannelRow: Encodable {
         var name: String
-        /// The webhook's URL or the command's program.
+        /// The webhook's URL (only its origin for a chat format, whose URL
+        /// holds its secret) or the command's program.
         var target: String
+        /// The webhook's `format`; `nil` for a command.
+        var format: String?
         /// Events waiting for the channel.
         var backlog: Int
         var oldestWaiting: Date?
@@ -85,11 +88,12 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     static func channelRow(_ channel: NotifyChannel, _ status: ChannelStatus) -> ChannelRow {
-        let target = switch channel.target {
-        case .webhook(let url, _): url
-        case .command(let arguments): arguments.first ?? ""
+        let (target, format): (String, WebhookFormat?) = switch channel.target {
+        case .webhook(let url, _, .json): (url, .json)
+        case .webhook(let url, _, let format): ("\(Origin(url: url)?.description ?? "")/… (\(format.rawValue))", format)
+        case .command(let arguments): (arguments.first ?? "", nil)
         }
-        return ChannelRow(name: channel.name, target: target, backlog: status.backlog, oldestWaiting: status.oldestWaiting,
+        return ChannelRow(name: channel.name, target: target, format: format?.rawValue, backlog: status.backlog, oldestWaiting: status.oldestWaiting,
                           lastSuccess: status.lastSuccess, lastError: status.lastError, lastErrorAt: status.lastErrorAt)
     }
 

@@ -33,6 +33,32 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: scratch.file("feedwatch.db")))
     }
 
+    @Test func notifyTestAndStatusShowChatChannelsWithoutTheirSecretURLs() throws {
+        let receiver = try FakeWebhookReceiver()
+        defer { receiver.stop() }
+        let scratch = try TemporaryDirectory()
+        let config = try scratch.write("feedwatch.json", """
+            {"sites": [{"name": "\(uniqueSiteName("cli-notify-chat"))", "url": "http://127.0.0.1:9/site/"}],
+             "notify": [{"name": "team", "webhook": "\(receiver.url)services/T0/B0/secret", "format": "slack"},
+                        {"name": "phone", "webhook": "\(receiver.url)secret-topic", "format": "ntfy"}]}
+            """)
+        let sent = try Binary.run(["notify-test", "--config", config])
+        #expect(sent.status == 0 && sent.stdout == "team: delivered: HTTP 200: 200 OK\nphone: delivered: HTTP 200: 200 OK\n", "\(sent.stdout)\(sent.stderr)")
+        #expect(receiver.requests.map(\.path) == ["/services/T0/B0/secret", "/"])
+        let slack = try #require(try JSONSerialization.jsonObject(with: Data(receiver.requests[0].body)) as? [String: String])
+        #expect(slack["text"]?.contains("*Revised on feedwatch-notify-test*") == true, "\(slack)")
+        #expect(slack["text"]?.contains("title:\n-Hello world!\n+feedwatch notify-test: a made-up revision") == true, "\(slack)")
+        let ntfy = try #require(try JSONSerialization.jsonObject(with: Data(receiver.requests[1].body)) as? [String: Any])
+        #expect(ntfy["topic"] as? String == "secret-topic" && ntfy["priority"] as? Int == 3)
+
+        let database = try TestDatabase(in: scratch)
+        let status = try Binary.run(["status", "--config", config, "--database", database.location])
+        let origin = String(receiver.url.dropLast())
+        #expect(status.stdout.contains("team  \(origin)/… (slack)  nothing sent yet\n"), "\(status.stdout)")
+        #expect(status.stdout.contains("phone  \(origin)/… (ntfy)  nothing sent yet\n"), "\(status.stdout)")
+        #expect(!status.stdout.contains("secret"), "a chat webhook's URL is its secret: \(status.stdout)")
+    }
+
     @Test func theDaemonDeliversWhatAPollCouldNotAndStatusShowsTheChannel() throws {
         let server = try FakeWordPressServer()
         defer { server.stop() }

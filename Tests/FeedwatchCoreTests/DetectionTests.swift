@@ -116,6 +116,8 @@ import TestSupport
 
     @Test func titlesBecomePlainText() {
         #expect(HTMLText.plain("Trump&#8217;s <em>latest</em>&nbsp;push &amp; more &bogus; &#x41;") == "Trump’s latest\u{A0}push & more &bogus; A")
+        #expect(HTMLText.plain("Prices < costs &#038; 3<4 <!-- note --> <br/>done <") == "Prices < costs & 3<4 done <",
+                "a < that opens no tag is text")
     }
 
     @Test func messageIsOneLineWithoutControlCharacters() {

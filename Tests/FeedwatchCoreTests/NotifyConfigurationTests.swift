@@ -82,6 +82,39 @@ import Testing
         ])
     }
 
+    @Test func chatFormatsTakeTheirServicesAddressesAndTokens() throws {
+        let read = try channels("""
+            [{"webhook": "https://hooks.slack.com/services/T0/B0/x", "format": "slack"},
+             {"webhook": "https://ntfy.sh/feedwatch-alerts", "format": "ntfy", "credential": "ntfy.token"},
+             {"webhook": "https://push.example.org/gotify/message", "format": "gotify", "secretFile": "/etc/feedwatch/gotify.token"},
+             {"webhook": "https://discord.com/api/webhooks/1/abc", "format": "discord", "name": "team"}]
+            """)
+        #expect(read.map(\.target) == [
+            .webhook(url: "https://hooks.slack.com/services/T0/B0/x", secret: nil, format: .slack),
+            .webhook(url: "https://ntfy.sh/feedwatch-alerts", secret: .credential("ntfy.token"), format: .ntfy),
+            .webhook(url: "https://push.example.org/gotify/message", secret: .file("/etc/feedwatch/gotify.token"), format: .gotify),
+            .webhook(url: "https://discord.com/api/webhooks/1/abc", secret: nil, format: .discord),
+        ])
+        #expect(NtfyMessage.split("https://push.example.org/ntfy/alerts")! == ("https://push.example.org/ntfy/", "alerts"))
+        #expect(problems("""
+            [{"webhook": "https://hooks.slack.com/x", "format": "slak"},
+             {"webhook": "https://hooks.slack.com/x", "format": "slack", "secretFile": "/etc/feedwatch/x"},
+             {"webhook": "https://ntfy.sh/", "format": "ntfy"},
+             {"webhook": "https://ntfy.sh/alerts?priority=5", "format": "ntfy"},
+             {"webhook": "https://gotify.example.org/", "format": "gotify"},
+             {"command": ["/bin/true"], "format": "slack"},
+             {"webhook": "https://a.example/", "format": 1}]
+            """) == [
+            #"/etc/feedwatch.json: notify[0].format: "slak" is not a webhook format (did you mean "slack"?)"#,
+            #"/etc/feedwatch.json: notify[1].secretFile: a slack webhook takes no secret (its URL is the secret); leave "secretFile" out"#,
+            #"/etc/feedwatch.json: notify[2].webhook: "https://ntfy.sh/" is not an ntfy topic's URL, such as "https://ntfy.sh/feedwatch-alerts" (the server, then the topic: letters, digits, - and _)"#,
+            #"/etc/feedwatch.json: notify[3].webhook: "https://ntfy.sh/alerts?priority=5" is not an ntfy topic's URL, such as "https://ntfy.sh/feedwatch-alerts" (the server, then the topic: letters, digits, - and _)"#,
+            #"/etc/feedwatch.json: notify[4].webhook: "https://gotify.example.org/" is not a Gotify server's message address, such as "https://gotify.example.org/message""#,
+            "/etc/feedwatch.json: notify[5].format: applies to a webhook only",
+            "/etc/feedwatch.json: notify[6].format: expected one of json, slack, discord, ntfy, gotify as a string, found a number",
+        ])
+    }
+
     @Test func twoChannelsMayNotShareAName() {
         #expect(problems(#"[{"webhook": "https://hooks.example.org/a"}, {"webhook": "https://hooks.example.org/b"}]"#) == [
             #"/etc/feedwatch.json: notify[1]: "hooks.example.org" is already the name of notify[0]; give each channel its own "name""#,

@@ -8,7 +8,8 @@ import Foundation
 /// optional filters, checked as precisely as the rest of the file.
 extension ConfigurationValidator {
     private static let channelKeys = [
-        "name", "webhook", "command", "secretFile", "credential", "allowInsecure", "timeout", "maxAge", "events", "sites",
+        "name", "webhook", "format", "command", "secretFile", "credential", "allowInsecure", "timeout", "maxAge", "events",
+        "sites",
     ]
 
     mutating func validateNotify(_ value: JSONValue, siteNames: Set<String>) -> [NotifyChannel] {
@@ -40,16 +41,18 @@ extension ConfigurationValidator {
         var derivedName = ""
         switch (object["webhook"], object["command"]) {
         case (let url?, nil):
-            if let webhook = validateWebhook(url, insecure: object["allowInsecure"], at: path) {
+            let format = object["format"].map { validateFormat($0, at: "\(path).format") } ?? .json
+            if let webhook = validateWebhook(url, insecure: object["allowInsecure"], at: path), let format,
+               validateWebhook(webhook, in: format, at: path), validateSecretUse(object, format: format, at: path) {
                 derivedName = URLComponents(string: webhook)?.host ?? "webhook"
-                target = .webhook(url: webhook, secret: validateSecret(object, fileKey: "secretFile", at: path))
+                target = .webhook(url: webhook, secret: validateSecret(object, fileKey: "secretFile", at: path), format: format)
             }
         case (nil, let command?):
             if let arguments = validateCommand(command, at: "\(path).command") {
                 derivedName = arguments[0].split(separator: "/").last.map(String.init) ?? "command"
                 target = .command(arguments: arguments)
             }
-            for key in ["secretFile", "credential", "allowInsecure"] where object[key] != nil {
+            for key in ["format", "secretFile", "credential", "allowInsecure"] where object[key] != nil {
                 report("\(path).\(key)", "applies to a webhook only")
             }
         case (nil, nil):
@@ -94,6 +97,48 @@ extension ConfigurationValidator {
             return nil
         }
         return url
+    }
+
+    private mutating func validateFormat(_ value: JSONValue, at path: String) -> WebhookFormat? {
+        let known = WebhookFormat.allCases.map(\.rawValue)
+        guard case .string(let name) = value else {
+            report(path, "expected one of \(known.joined(separator: ", ")) as a string, found \(value.kindDescription)")
+            return nil
+        }
+        guard let format = WebhookFormat(rawValue: name) else {
+            let hint = KeySuggestion.closest(to: name, among: known).map { " (did you mean \"\($0)\"?)" }
+                ?? " (one of \(known.joined(separator: ", ")))"
+            report(path, "\"\(name)\" is not a webhook format\(hint)")
+            return nil
+        }
+        return format
+    }
+
+    /// The URL a format needs: an ntfy topic's, a Gotify server's `/message`.
+    private mutating func validateWebhook(_ url: String, in format: WebhookFormat, at path: String) -> Bool {
+        switch format {
+        case .ntfy where NtfyMessage.split(url) == nil:
+            report("\(path).webhook", "\"\(url)\" is not an ntfy topic's URL, such as \"https://ntfy.sh/feedwatch-alerts\" "
+                + "(the server, then the topic: letters, digits, - and _)")
+            return false
+        case .gotify where URLComponents(string: url)?.path.hasSuffix("/message") != true:
+            report("\(path).webhook", "\"\(url)\" is not a Gotify server's message address, such as "
+                + "\"https://gotify.example.org/message\"")
+            return false
+        default:
+            return true
+        }
+    }
+
+    /// A secret only where the format has a use for one: Slack's and Discord's
+    /// webhook URLs are their own secret.
+    private mutating func validateSecretUse(_ object: [String: JSONValue], format: WebhookFormat, at path: String) -> Bool {
+        guard format.secretMeaning == nil else { return true }
+        for key in ["secretFile", "credential"] where object[key] != nil {
+            report("\(path).\(key)", "a \(format.rawValue) webhook takes no secret (its URL is the secret); leave \"\(key)\" out")
+            return false
+        }
+        return true
     }
 
     /// A non-empty argument vector whose program is an absolute path: no shell

@@ -2,8 +2,9 @@
 /// are pushed to, with the events and sites it wants.
 public struct NotifyChannel: Sendable, Equatable {
     public enum Target: Sendable, Equatable {
-        /// An HTTP POST of each event as JSON; signed when a secret is given.
-        case webhook(url: String, secret: SecretSource?)
+        /// An HTTP POST of each event in `format`: feedwatch's JSON document
+        /// (signed when a secret is given) or a chat or push service's message.
+        case webhook(url: String, secret: SecretSource?, format: WebhookFormat = .json)
         /// An argument vector run for each event (no shell), the event on stdin.
         case command(arguments: [String])
     }

@@ -119,10 +119,10 @@ public struct Engine: Sendable {
             secrets.append((path, "the application password of \(site.name)"))
         }
         for channel in configuration.notify {
-            guard case .webhook(_, let secret?) = channel.target,
+            guard case .webhook(_, let secret?, let format) = channel.target,
                   case .success(let path) = secret.path(environment: environment, fileKey: "secretFile")
             else { continue }
-            secrets.append((path, "the webhook secret of notify channel \(channel.name)"))
+            secrets.append((path, "\(format.secretMeaning ?? "the secret") of notify channel \(channel.name)"))
         }
         for (path, what) in secrets where FileContents.isReadableByOthers(path) {
             logger.warning("""

@@ -76,7 +76,8 @@ public struct ChangeEvent: Sendable, Codable, Equatable {
         return fields
     }
 
-    private static func singular(_ type: String) -> String {
+    /// `post` for `posts`, `page` for `pages`; another type's name as it is.
+    static func singular(_ type: String) -> String {
         switch type {
         case "posts": "post"
         case "pages": "page"

@@ -20,28 +20,26 @@ public struct NotificationSender: Sendable {
     /// - Parameter event: what `payload` was made from, for a command's variables.
     public func send(_ payload: WebhookPayload, of event: ChangeEvent, to channel: NotifyChannel) async -> DeliveryOutcome {
         switch channel.target {
-        case .webhook(let url, let secret):
-            return await post(payload, to: url, secret: secret, timeout: channel.timeout)
+        case .webhook(let url, let secret, let format):
+            return await post(payload, of: event, to: url, secret: secret, format: format, timeout: channel.timeout)
         case .command(let arguments):
             return await run(arguments, payload: payload, event: event, channel: channel)
         }
     }
 
-    private func post(_ payload: WebhookPayload, to url: String, secret: SecretSource?, timeout: Duration) async -> DeliveryOutcome {
-        let body = payload.body()
-        var headers = [
-            (name: "Content-Type", value: "application/json"),
-            (name: "Idempotency-Key", value: payload.eventID),
-        ]
+    private func post(_ payload: WebhookPayload, of event: ChangeEvent, to url: String, secret: SecretSource?,
+                      format: WebhookFormat, timeout: Duration) async -> DeliveryOutcome {
+        var secretBytes: [UInt8]?
         if let secret {
-            switch readSecret(secret) {
-            case .success(let bytes): headers += WebhookSignature(secret: bytes).headers(for: body, at: Date())
+            switch readSecret(secret, meaning: format.secretMeaning ?? "the secret") {
+            case .success(let bytes): secretBytes = bytes
             case .failure(let error): return .retry(error.description, after: nil)
             }
         }
+        let request = format.request(for: payload, of: event, to: url, secret: secretBytes, at: Date())
         do {
-            let response = try await http.send(HTTPRequest(url: url, method: "POST", headers: headers, body: body,
-                                                           timeout: timeout, maximumBodySize: 1 << 20))
+            let response = try await http.send(HTTPRequest(url: request.url, method: "POST", headers: request.headers,
+                                                           body: request.body, timeout: timeout, maximumBodySize: 1 << 20))
             return .of(response)
         } catch {
             return .retry(error.description, after: nil)
@@ -66,7 +64,7 @@ public struct NotificationSender: Sendable {
     }
 
     /// The secret's bytes, read at every send so that a rotated secret is used at once.
-    private func readSecret(_ secret: SecretSource) -> Result<[UInt8], AuthenticationError> {
+    private func readSecret(_ secret: SecretSource, meaning: String) -> Result<[UInt8], AuthenticationError> {
         switch secret.path(environment: environment, fileKey: "secretFile") {
         case .failure(let error):
             return .failure(error)
@@ -74,7 +72,7 @@ public struct NotificationSender: Sendable {
             do {
                 return .success(try FileContents.read(path, limit: 4096))
             } catch {
-                return .failure(AuthenticationError("cannot read the webhook secret: \(error)"))
+                return .failure(AuthenticationError("cannot read \(meaning): \(error)"))
             }
         }
     }

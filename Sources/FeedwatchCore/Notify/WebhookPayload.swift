@@ -57,9 +57,6 @@ public struct WebhookPayload: Sendable, Codable, Equatable {
     /// The request body: compact JSON, keys sorted, so equal payloads are
     /// equal bytes.
     public func body() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Every member is a string, number or list of strings: encoding cannot fail.
-        return (try? Array(encoder.encode(self))) ?? []
+        compactJSON()
     }
 }

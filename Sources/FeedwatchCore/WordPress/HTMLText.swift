@@ -4,14 +4,24 @@ public enum HTMLText {
     public static func plain(_ html: String) -> String {
         var text = ""
         var inTag = false
-        for character in html {
+        var characters = html.makeIterator()
+        var next = characters.next()
+        while let character = next {
+            next = characters.next()
             switch character {
-            case "<": inTag = true
+            case "<" where !inTag && startsTag(next): inTag = true
             case ">" where inTag: inTag = false
             default: if !inTag { text.append(character) }
             }
         }
         return ContentNormalizer.foldWhitespace(decodeEntities(text))
+    }
+
+    /// As in HTML's tokenizer, `<` opens a tag, a comment or a declaration
+    /// only before a letter, `/`, `!` or `?`; otherwise (`a < b`) it is text.
+    private static func startsTag(_ next: Character?) -> Bool {
+        guard let next else { return false }
+        return (next.isASCII && next.isLetter) || next == "/" || next == "!" || next == "?"
     }
 
     private static let named: [Substring: String] = [
