@@ -14,7 +14,7 @@ struct Feedwatch: AsyncParsableCommand {
         version: FeedwatchVersion.string,
         subcommands: [
             RunCommand.self, PollCommand.self, CheckCommand.self, StatusCommand.self, HistoryCommand.self, DiffCommand.self,
-            NotifyTestCommand.self, MigrateStoreCommand.self,
+            ChangesCommand.self, NotifyTestCommand.self, MigrateStoreCommand.self,
         ]
     )
 

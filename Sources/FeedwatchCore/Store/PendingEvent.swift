@@ -1,5 +1,6 @@
-/// An event in the outbox, committed to the database and waiting to be
-/// written to the journal.
+/// An event committed to the database: waiting in the outbox to be written
+/// to the journal, or, once written, kept as the record of what changed
+/// (`feedwatch changes`, the Atom feed) for `EventQuery.retention`.
 public struct PendingEvent: Sendable, Equatable {
     public var id: Int64
     public var event: ChangeEvent

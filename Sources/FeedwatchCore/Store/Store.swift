@@ -66,8 +66,11 @@ public protocol Store: AnyObject, Sendable {
     /// Events committed but not yet written to the journal, oldest first: after a
     /// crash these are what the previous process did not get to report.
     func unemittedEvents(limit: Int) async throws(StoreError) -> [PendingEvent]
-    /// Marks an event reported: it leaves the outbox, and stays as history.
+    /// Marks an event reported: it leaves the outbox, and stays as history
+    /// for `EventQuery.retention`; older reported events are removed.
     func markEmitted(_ pending: PendingEvent) async throws(StoreError)
+    /// Recorded events, reported or not, newest first.
+    func events(matching query: EventQuery) async throws(StoreError) -> [PendingEvent]
     /// How many events wait for the journal.
     func unemittedCount() async throws(StoreError) -> Int
 

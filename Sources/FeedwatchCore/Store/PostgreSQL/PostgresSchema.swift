@@ -147,6 +147,11 @@ enum PostgresSchema {
             -- The one daemon delivering a channel's queue, until when.
             ALTER TABLE channel ADD COLUMN lease_node text, ADD COLUMN lease_until timestamptz;
             """),
+        Migration(version: 3, name: "reported events kept for a while", sql: """
+            -- Reported events older than EventQuery.retention are removed;
+            -- `feedwatch changes` and the feed read the newest.
+            CREATE INDEX event_by_time ON event (created_at);
+            """),
     ]
 
     /// Applies the migrations the database lacks, each in the one transaction.

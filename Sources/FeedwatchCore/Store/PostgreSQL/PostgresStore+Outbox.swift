@@ -24,8 +24,23 @@ extension PostgresStore {
     }
 
     public func markEmitted(_ pending: PendingEvent) async throws(StoreError) {
+        let now = Date()
         try await write("marking an event as reported") { connection in
-            try connection.run("UPDATE event SET emitted_at = $1 WHERE id = $2", [Timestamp.now(), pending.id])
+            try connection.run("UPDATE event SET emitted_at = $1 WHERE id = $2", [now.ISO8601Format(), pending.id])
+            try connection.run("DELETE FROM event WHERE created_at < $1 AND emitted_at IS NOT NULL",
+                               [now.addingTimeInterval(-EventQuery.retention.inSeconds).ISO8601Format()])
+        }
+    }
+
+    public func events(matching query: EventQuery) async throws(StoreError) -> [PendingEvent] {
+        try await read("reading recorded events") { connection in
+            try connection.query("""
+                SELECT event.id, event.created_at, event.payload FROM event JOIN site ON site.id = event.site_id
+                WHERE event.created_at >= $1 AND ($2::text IS NULL OR site.name = $2)
+                    AND event.payload::json->>'kind' = ANY($3::text[])
+                ORDER BY event.id DESC LIMIT $4
+                """, [query.since?.ISO8601Format() ?? "", query.site, PostgresArray.texts(query.kinds.map(\.rawValue)), query.limit])
+                .rows.map(Self.pendingEvent)
         }
     }
 

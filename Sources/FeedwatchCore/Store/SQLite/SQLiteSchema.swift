@@ -138,6 +138,13 @@ enum SQLiteSchema {
                 """)
         }
         migrator.registerMigration("v7: compressed field texts", migrate: ContentV7.migrate)
+        migrator.registerMigration("v8: reported events kept") { db in
+            try db.execute(sql: """
+                -- A reported event stays for EventQuery.retention, with when it was
+                -- written to the journal: the record `feedwatch changes` and the feed read.
+                CREATE INDEX event_by_time ON event(created_at);
+                """)
+        }
         return migrator
     }
 }

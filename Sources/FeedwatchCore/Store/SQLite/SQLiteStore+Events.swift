@@ -21,20 +21,37 @@ extension SQLiteStore {
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT id, created_at, payload FROM event WHERE emitted_at IS NULL ORDER BY id LIMIT ?"),
                 arguments: [limit])
-            return try rows.map { row in
-                let payload: String = row["payload"]
-                return PendingEvent(id: row["id"], event: try JSONDecoder().decode(ChangeEvent.self, from: Data(payload.utf8)),
-                                    createdAt: row["created_at"])
-            }
+            return try rows.map(Self.pendingEvent)
         }
     }
 
-    /// Removes a reported event from the outbox, which so stays as small as
-    /// what is waiting (the versions keep the history; ids are never reused).
     public func markEmitted(_ pending: PendingEvent) async throws(StoreError) {
+        let now = Date()
         try await write("marking an event as reported") { db in
-            try db.cachedStatement(sql: "DELETE FROM event WHERE id = ?").execute(arguments: [pending.id])
+            try db.cachedStatement(sql: "UPDATE event SET emitted_at = ? WHERE id = ?")
+                .execute(arguments: [now.ISO8601Format(), pending.id])
+            try db.cachedStatement(sql: "DELETE FROM event WHERE created_at < ? AND emitted_at IS NOT NULL")
+                .execute(arguments: [now.addingTimeInterval(-EventQuery.retention.inSeconds).ISO8601Format()])
         }
+    }
+
+    public func events(matching query: EventQuery) async throws(StoreError) -> [PendingEvent] {
+        try await read("reading recorded events") { db in
+            let kinds = String(decoding: try JSONEncoder().encode(query.kinds.map(\.rawValue)), as: UTF8.self)
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT event.id, event.created_at, event.payload FROM event JOIN site ON site.id = event.site_id
+                WHERE event.created_at >= ? AND (?2 IS NULL OR site.name = ?2)
+                    AND json_extract(event.payload, '$.kind') IN (SELECT value FROM json_each(?3))
+                ORDER BY event.id DESC LIMIT ?4
+                """), arguments: [query.since?.ISO8601Format() ?? "", query.site, kinds, query.limit])
+            return try rows.map(Self.pendingEvent)
+        }
+    }
+
+    private static func pendingEvent(_ row: Row) throws -> PendingEvent {
+        let payload: String = row["payload"]
+        return PendingEvent(id: row["id"], event: try JSONDecoder().decode(ChangeEvent.self, from: Data(payload.utf8)),
+                            createdAt: row["created_at"])
     }
 
     /// How many events wait for the journal.
