@@ -28,10 +28,11 @@ DEB_MAINTAINER ?= feedwatch maintainers <maintainers@users.noreply.r-seed-887280
 DEB_DATE    := $(shell git log -1 --format=%aD 2>/dev/null || date -R)
 
 # Runtime and build dependencies (Debian names); the tests also need openssl
-# (a self-signed TLS server, HMACs), python3 (the README's webhook receiver)
-# and systemd's journald.
+# (a self-signed TLS server, HMACs), python3 (the README's webhook receiver),
+# python3-feedparser (the feed file read as a feed reader reads it) and
+# systemd's journald.
 DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libpq-dev libsystemd-dev zlib1g-dev systemd curl ca-certificates
-TEST_PACKAGES := openssl python3
+TEST_PACKAGES := openssl python3 python3-feedparser
 # `make deb` needs dpkg-shlibdeps.
 DEB_BUILD_PACKAGES := dpkg-dev
 # The real-WordPress tests (docs/real-wordpress.md) start these themselves,

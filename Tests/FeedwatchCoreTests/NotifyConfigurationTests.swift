@@ -115,6 +115,30 @@ import Testing
         ])
     }
 
+    @Test func theFeedTakesAnAbsolutePathAndABoundedNumberOfEntries() throws {
+        func feed(_ json: String) throws -> FeedConfiguration? {
+            try ConfigurationLoader.parse(Array("{\(Self.sites), \"feed\": \(json)}".utf8), source: "test").feed
+        }
+        #expect(try feed(#"{"path": "/var/lib/feedwatch/changes.atom"}"#)
+            == FeedConfiguration(path: "/var/lib/feedwatch/changes.atom", entries: 200, events: NotifyChannel.defaultEvents))
+        #expect(try feed(#"{"path": "/srv/www/changes.atom", "entries": 50, "events": ["silent-edit"]}"#)
+            == FeedConfiguration(path: "/srv/www/changes.atom", entries: 50, events: [.silentEdit]))
+        func problems(_ json: String) -> [String] {
+            do {
+                _ = try ConfigurationLoader.parse(Array("{\(Self.sites), \"feed\": \(json)}".utf8), source: "/etc/feedwatch.json")
+                return []
+            } catch {
+                return error.lines
+            }
+        }
+        #expect(problems(#"{"path": "changes.atom", "entries": 0, "event": []}"#) == [
+            #"/etc/feedwatch.json: feed.event: unknown key (did you mean "events"?)"#,
+            #"/etc/feedwatch.json: feed.path: expected the absolute path of a file, such as "/var/lib/feedwatch/changes.atom", found "changes.atom""#,
+            "/etc/feedwatch.json: feed.entries: expected a whole number of entries from 1 to 10000, found 0",
+        ])
+        #expect(problems(#"{}"#) == [#"/etc/feedwatch.json: feed: missing "path", the file to write, such as "/var/lib/feedwatch/changes.atom""#])
+    }
+
     @Test func twoChannelsMayNotShareAName() {
         #expect(problems(#"[{"webhook": "https://hooks.example.org/a"}, {"webhook": "https://hooks.example.org/b"}]"#) == [
             #"/etc/feedwatch.json: notify[1]: "hooks.example.org" is already the name of notify[0]; give each channel its own "name""#,

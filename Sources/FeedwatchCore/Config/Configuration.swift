@@ -9,14 +9,17 @@ public struct Configuration: Sendable, Equatable {
     public var concurrencyLimit: Int?
     /// `notify[]`: channels besides the journal.
     public var notify: [NotifyChannel]
+    /// `feed`: the Atom file of the latest events, when the file asks for one.
+    public var feed: FeedConfiguration?
 
     public init(source: String, sites: [SiteConfiguration], database: DatabaseLocation? = nil,
-                concurrencyLimit: Int? = nil, notify: [NotifyChannel] = []) {
+                concurrencyLimit: Int? = nil, notify: [NotifyChannel] = [], feed: FeedConfiguration? = nil) {
         self.source = source
         self.sites = sites
         self.database = database
         self.concurrencyLimit = concurrencyLimit
         self.notify = notify
+        self.feed = feed
     }
 
     /// How many sites are synced at once: chosen from the enabled sites and their

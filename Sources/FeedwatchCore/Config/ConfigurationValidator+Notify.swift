@@ -157,7 +157,7 @@ extension ConfigurationValidator {
         return arguments
     }
 
-    private mutating func validateEvents(_ value: JSONValue, at path: String) -> Set<EventKind>? {
+    mutating func validateEvents(_ value: JSONValue, at path: String) -> Set<EventKind>? {
         guard let names = strings(value, at: path, describing: "event kinds, such as [\"revised\", \"deleted\"]") else {
             return nil
         }

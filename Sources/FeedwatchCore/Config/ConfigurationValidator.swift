@@ -13,7 +13,7 @@ struct ConfigurationValidator {
     /// Debian's whole bundle of public CAs is about 200 KiB.
     private static let caFileLimit = 4 << 20
 
-    static let topLevelKeys = ["defaults", "sites", "database", "notify"]
+    static let topLevelKeys = ["defaults", "sites", "database", "notify", "feed"]
     private static let sharedSiteKeys = ["interval", "types", "timeout", "reconcile", "verify", "auth", "ignore", "enabled",
                                           "caFile"]
     private static let siteKeys = ["name", "url"] + sharedSiteKeys
@@ -46,7 +46,7 @@ struct ConfigurationValidator {
         }
         let notify = top["notify"].map { validateNotify($0, siteNames: Set(sites.map(\.name))) } ?? []
         return Configuration(source: source, sites: sites, database: database, concurrencyLimit: concurrencyLimit,
-                             notify: notify)
+                             notify: notify, feed: top["feed"].flatMap { validateFeed($0) })
     }
 
     private mutating func validateSites(_ entries: [JSONValue], defaults: SiteConfiguration) -> [SiteConfiguration] {

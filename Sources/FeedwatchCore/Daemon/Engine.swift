@@ -9,6 +9,8 @@ public struct Engine: Sendable {
     public let database: DatabaseLocation
     public let http: HTTPClient
     public let reporter: EventReporter
+    /// The `feed` file, rewritten by the reporter.
+    public let feed: FeedWriter
     private let databaseOption: String?
     private let environment: [String: String]
     private let logger: Logger
@@ -41,7 +43,9 @@ public struct Engine: Sendable {
             throw .http(error)
         }
         store.route(to: configuration.notify)
-        reporter = EventReporter(store: store, journal: JournalWriter.detect(environment: environment), logger: logger)
+        feed = FeedWriter(configuration.feed, store: store, logger: logger)
+        reporter = EventReporter(store: store, journal: JournalWriter.detect(environment: environment), feed: feed,
+                                 logger: logger)
         warnAboutExposedPasswords()
         warnAboutOpenFileLimit()
     }
@@ -77,6 +81,8 @@ public struct Engine: Sendable {
     /// reload. A new `database` takes effect at the next start only.
     public func reconfigured(_ configuration: Configuration) async -> Engine {
         store.route(to: configuration.notify)
+        await feed.configure(configuration.feed)
+        await feed.refresh()
         var engine = self
         engine.configuration = configuration
         engine.warnAboutExposedPasswords()

@@ -20,12 +20,16 @@ public actor EventReporter {
     /// Set while the journal does not take events: how many wait for it.
     private var waitingForJournal: Int?
     private let pacer: JournalPacer
+    /// Rewritten after each flush that reported events.
+    private let feed: FeedWriter?
     private static let batchSize = 500
 
-    public init(store: any Store, journal: JournalWriter, pacer: JournalPacer = JournalPacer(), logger: Logger) {
+    public init(store: any Store, journal: JournalWriter, pacer: JournalPacer = JournalPacer(), feed: FeedWriter? = nil,
+                logger: Logger) {
         self.store = store
         self.journal = journal
         self.pacer = pacer
+        self.feed = feed
         self.logger = logger
     }
 
@@ -42,6 +46,7 @@ public actor EventReporter {
         let drained = await current.value
         changeTimes += drained.changeTimes
         noteJournal(drained)
+        if drained.reported > 0 { await feed?.refresh() }
         if let error = drained.storeError { throw error }
     }
 
@@ -132,6 +137,7 @@ public actor EventReporter {
                     if event.kind.isChange { drained.changeTimes.append(.now) }
                     CrashPoint.afterEmit.reach()
                     try await store.markEmitted(item)
+                    drained.reported += 1
                 }
                 if pending.count < batchSize { return drained }
             }
@@ -148,5 +154,6 @@ public actor EventReporter {
         /// Events in the outbox after the journal refused one.
         var waiting: Int?
         var changeTimes: [ContinuousClock.Instant] = []
+        var reported = 0
     }
 }

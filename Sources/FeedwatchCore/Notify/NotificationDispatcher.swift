@@ -137,21 +137,11 @@ public struct NotificationDispatcher: Sendable {
     /// instance and the event's outbox id, unique and the same on every retry.
     private func payload(for delivery: Delivery) async throws(StoreError) -> WebhookPayload {
         WebhookPayload(delivery.event, eventID: "\(try await store.instanceID())-\(delivery.eventID)",
-                       excerpt: try await excerpt(of: delivery.event))
+                       excerpt: try await store.diffExcerpt(of: delivery.event, lines: Self.excerptLines))
     }
 
     /// Lines of the text diff a document carries as `excerpt`.
     static let excerptLines = 20
-
-    /// The first lines of the text diff between the event's version and the one before.
-    private func excerpt(of event: ChangeEvent) async throws(StoreError) -> String? {
-        guard let postID = event.postID, let version = event.version, version > 1 else { return nil }
-        let versions = try await store.versions(site: event.site, postID: postID, numbers: [version - 1, version])
-        guard versions.count == 2 else { return nil }
-        let lines = PostDiff(site: event.site, postID: postID, from: versions[0], to: versions[1]).text
-            .split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3).prefix(Self.excerptLines)
-        return lines.isEmpty ? nil : lines.joined(separator: "\n")
-    }
 
     /// e.g. `the revised event of news post 42`.
     private static func describe(_ delivery: Delivery) -> String {

@@ -17,6 +17,7 @@ struct SyncService: Service, CustomStringConvertible {
 
     func run() async throws {
         try await engine.reporter.flush()
+        await engine.feed.refresh()
         let reporter = engine.reporter
         let store = engine.store
         let notifier = notifier
