@@ -26,16 +26,6 @@ struct HistoryCommand: AsyncParsableCommand {
                 [String(version.version), version.seenAt, version.modifiedGMT ?? "-", version.change,
                  String(version.hash.prefix(12)), version.changedFields.map(\.rawValue).joined(separator: ",")]
             }
-        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        for row in rows {
-            var line = ""
-            for (column, cell) in row.enumerated() {
-                line += cell
-                if column < row.count - 1 { line += String(repeating: " ", count: widths[column] - cell.count + 2) }
-            }
-            while line.last == " " { line.removeLast() }
-            output += line + "\n"
-        }
-        return output
+        return output + TextTable.render(rows)
     }
 }
