@@ -66,9 +66,6 @@ struct ChatMessage: Sendable {
         fullDiffCommand = event.postID.map { "feedwatch diff \(site) \($0)" }
     }
 
-    /// Whether people should look at once: a silent edit, a post gone, a site failing.
-    var isAlarming: Bool { kind.priority.rawValue <= JournalPriority.warning.rawValue }
-
     /// A picture for the kind, ahead of the headline.
     var emoji: String {
         switch kind {
