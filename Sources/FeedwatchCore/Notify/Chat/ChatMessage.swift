@@ -9,7 +9,10 @@ struct ChatMessage: Sendable {
     var subject: String
     /// The post's address, or the site's.
     var link: String
-    /// Short lines: what kind of change, which version, which fields, the error.
+    /// What people must not miss, said first and in bold where the format
+    /// has bold: that a silent edit is one.
+    var prominent: String?
+    /// Short lines after it: what kind of change, which version, which fields, the error.
     var facts: [String]
     /// Lines of the unified diff of the post's readable text, each already cut
     /// to `longestDiffLine`.
@@ -43,9 +46,10 @@ struct ChatMessage: Sendable {
         subject = Self.cut(ChangeEvent.singleLine(event.title ?? (event.postID == nil ? site : "(no title)")),
                            to: Self.longestSubject)
         link = event.postURL ?? event.siteURL
+        prominent = event.kind == .silentEdit
+            ? "The content changed but WordPress's modified date did not: an edit nobody was told of." : nil
         var facts: [String] = []
         switch event.kind {
-        case .silentEdit: facts.append("The content changed but WordPress's modified date did not: an edit nobody was told of.")
         case .touched: facts.append("The modified date changed; the content did not.")
         case .deleted: facts.append("The \(item) is gone from the site.")
         case .unpublished: facts.append("The \(item) is no longer public.")
@@ -101,7 +105,7 @@ struct ChatMessage: Sendable {
 
     /// The message as plain text: subject, link, facts, then the diff.
     func plainText(diff lines: [String]) -> String {
-        var text = ([subject, link] + facts).joined(separator: "\n")
+        var text = ([subject, link] + [prominent].compactMap { $0 } + facts).joined(separator: "\n")
         if !lines.isEmpty { text += "\n\n" + lines.joined(separator: "\n") }
         return text
     }
@@ -126,6 +130,11 @@ struct ChatMessage: Sendable {
             shown.append(cut(line, to: longestDiffLine))
         }
         return shown
+    }
+
+    /// A line inside a code block, unable to end the block early.
+    static func codeLine(_ line: String) -> String {
+        line.replacingOccurrences(of: "```", with: "`\u{200B}``")
     }
 
     static func cut(_ text: String, to length: Int) -> String {

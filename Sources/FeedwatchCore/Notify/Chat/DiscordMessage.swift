@@ -29,12 +29,9 @@ struct DiscordMessage: Encodable {
 
     init(_ message: ChatMessage) {
         let headline = "\(message.emoji) **\(Self.escaped(message.headline))**"
-        let facts = message.facts.enumerated().map { index, fact in
-            message.kind == .silentEdit && index == 0 ? "**\(Self.escaped(fact))**" : Self.escaped(fact)
-        }.joined(separator: "\n")
+        let facts = (message.prominent.map { ["**\(Self.escaped($0))**"] } ?? []) + message.facts.map(Self.escaped)
         let description = message.fitted(limit: Self.descriptionLimit, size: { $0.utf16.count }) { lines in
-            lines.isEmpty ? facts
-                : facts + "\n```diff\n" + lines.joined(separator: "\n").replacingOccurrences(of: "```", with: "`\u{200B}``") + "\n```"
+            (lines.isEmpty ? facts : facts + ["```diff"] + lines.map(ChatMessage.codeLine) + ["```"]).joined(separator: "\n")
         }
         content = headline
         embeds = [Embed(title: message.subject, url: message.link, description: description, color: Self.color(of: message.kind))]

@@ -11,10 +11,11 @@ struct SlackMessage: Encodable {
         self = message.fitted(limit: Self.limit, size: { $0.text.utf16.count }) { lines in
             var text = "\(message.emoji) *\(Self.escaped(message.headline))*\n"
             text += "<\(Self.escaped(message.link))|\(Self.escaped(message.subject))>"
-            for fact in message.facts {
-                text += "\n" + (message.kind == .silentEdit && fact == message.facts.first ? "*\(Self.escaped(fact))*" : Self.escaped(fact))
+            if let prominent = message.prominent { text += "\n*\(Self.escaped(prominent))*" }
+            for fact in message.facts { text += "\n" + Self.escaped(fact) }
+            if !lines.isEmpty {
+                text += "\n```\n" + lines.map { ChatMessage.codeLine(Self.escaped($0)) }.joined(separator: "\n") + "\n```"
             }
-            if !lines.isEmpty { text += "\n```\n" + lines.map(Self.codeLine).joined(separator: "\n") + "\n```" }
             return SlackMessage(text: text)
         }
     }
@@ -28,10 +29,5 @@ struct SlackMessage: Encodable {
     static func escaped(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;")
-    }
-
-    /// A diff line inside a code block: escaped, and unable to end the block.
-    private static func codeLine(_ line: String) -> String {
-        escaped(line).replacingOccurrences(of: "```", with: "`\u{200B}``")
     }
 }

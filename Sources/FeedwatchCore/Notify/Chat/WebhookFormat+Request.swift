@@ -19,8 +19,9 @@ extension WebhookFormat {
             (name: "Content-Type", value: "application/json"),
             (name: "Idempotency-Key", value: payload.eventID),
         ]
-        let message = ChatMessage(event, excerpt: payload.excerpt)
-        let token = secret.map { String(decoding: $0, as: UTF8.self).trimmingWhitespace() }
+        // Built only for the chat formats; the JSON document needs neither.
+        var message: ChatMessage { ChatMessage(event, excerpt: payload.excerpt) }
+        var token: String? { secret.map { String(decoding: $0, as: UTF8.self).trimmingWhitespace() } }
         switch self {
         case .json:
             let body = payload.body()
@@ -40,5 +41,4 @@ extension WebhookFormat {
             return Request(url: url, headers: headers, body: GotifyMessage(message).compactJSON())
         }
     }
-
 }
